@@ -1,0 +1,217 @@
+package clone
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dbtwin/dbtwin"
+	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/internal/pipeline"
+)
+
+// Options configure a clone.
+type Options struct {
+	Source, Target string
+	// Config is the parsed dbtwin.yaml; nil means a full, unmasked copy
+	// (still subject to strict mode).
+	Config *config.Config
+	// Replace empties a target that already has tables.
+	Replace bool
+	// Jobs is the number of tables copied in parallel.
+	Jobs int
+	// Secret keys deterministic masking; Random asks for non-deterministic
+	// masking instead.
+	Secret []byte
+	Random bool
+	// Strict overrides the config's strict setting when non-nil.
+	Strict *bool
+	// Progress receives pipeline events (nil = none).
+	Progress pipeline.Progress
+	// Log receives one-line notes (warnings, steps); nil = discard.
+	Log func(format string, args ...any)
+}
+
+// Result describes a finished (or failed) clone.
+type Result struct {
+	Source, Target string
+	Engine         string
+	Tables         []TableResult
+	Duration       time.Duration
+	// Verified is true when every end-of-clone check passed.
+	Verified     bool
+	Verification []string
+	Warnings     []string
+	Masked       int
+	Subset       bool
+}
+
+// TableResult is one table's outcome.
+type TableResult struct {
+	Table       string
+	SourceRows  int64
+	Rows        int64
+	Bytes       int64
+	Duration    time.Duration
+	Reached     string
+	MaskedCols  []string
+	CountTarget int64
+}
+
+// ErrVerification marks a clone whose data moved but whose end-of-clone
+// verification found a problem (exit code 1).
+var ErrVerification = errors.New("verification failed")
+
+// Run performs the clone.
+func Run(ctx context.Context, opt Options) (*Result, error) {
+	logf := opt.Log
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	start := time.Now()
+	res := &Result{Source: dbtwin.RedactURL(opt.Source), Target: dbtwin.RedactURL(opt.Target)}
+	if opt.Jobs < 1 {
+		opt.Jobs = 1
+	}
+	su, err := dbtwin.ParseURL(opt.Source)
+	if err != nil {
+		return res, fmt.Errorf("--source: %w", err)
+	}
+	tu, err := dbtwin.ParseURL(opt.Target)
+	if err != nil {
+		return res, fmt.Errorf("--target: %w", err)
+	}
+	if su.Engine != tu.Engine {
+		return res, fmt.Errorf("%w: source is %s and target is %s: dbtwin clones between databases of the same engine", dbtwin.ErrUsage, su.Engine, tu.Engine)
+	}
+	res.Engine = su.Engine
+
+	src, err := dbtwin.OpenSource(ctx, opt.Source)
+	if err != nil {
+		return res, fmt.Errorf("open source %s: %w", res.Source, err)
+	}
+	defer src.Close()
+	dst, err := dbtwin.OpenTarget(ctx, opt.Target, dbtwin.TargetOptions{Writers: opt.Jobs})
+	if err != nil {
+		return res, fmt.Errorf("open target %s: %w", res.Target, err)
+	}
+	defer dst.Close()
+
+	if err := refuseSame(ctx, src, dst); err != nil {
+		return res, err
+	}
+	existing, err := dst.TableNames(ctx)
+	if err != nil {
+		return res, fmt.Errorf("list tables of target %s: %w", res.Target, err)
+	}
+	if len(existing) > 0 && !opt.Replace {
+		return res, fmt.Errorf("%w: target %s already has %d table(s) (%s): use --replace to drop everything in it first, or choose an empty database",
+			dbtwin.ErrUsage, res.Target, len(existing), listSome(existing, 3))
+	}
+
+	snap, err := src.Snapshot(ctx, opt.Jobs)
+	if err != nil {
+		return res, fmt.Errorf("open a consistent snapshot of the source: %w", err)
+	}
+	defer snap.Close()
+	schema := snap.Schema()
+
+	plan, err := buildJobs(ctx, snap, schema, opt, logf)
+	if err != nil {
+		return res, err
+	}
+	res.Warnings = plan.warnings
+	res.Masked = plan.maskedColumns
+	res.Subset = plan.subset
+
+	if len(existing) > 0 {
+		logf("emptying target (--replace): dropping %d table(s)", len(existing))
+		if err := dst.Reset(ctx); err != nil {
+			return res, fmt.Errorf("empty target for --replace: %w", err)
+		}
+	}
+	if err := dst.MarkIncomplete(ctx, fmt.Sprintf("dbtwin: INCOMPLETE clone started %s: do not use", start.UTC().Format(time.RFC3339))); err != nil {
+		return res, fmt.Errorf("mark target incomplete: %w", err)
+	}
+	fail := func(step string, err error) (*Result, error) {
+		cleanup(dst, logf)
+		return res, fmt.Errorf("%s: %w", step, err)
+	}
+	post, err := dst.CreateSchema(ctx, src, snap)
+	if err != nil {
+		return fail("create schema in target", err)
+	}
+	results, err := pipeline.Run(ctx, snap, dst, plan.jobs, pipeline.Options{Jobs: opt.Jobs, Progress: opt.Progress})
+	if err != nil {
+		return fail("copy data", err)
+	}
+	if err := post.Apply(ctx); err != nil {
+		return fail("create indexes, constraints and triggers in target", err)
+	}
+	for i, r := range results {
+		j := plan.jobs[i]
+		res.Tables = append(res.Tables, TableResult{
+			Table: r.Table, SourceRows: r.RowsRead, Rows: r.Written, Bytes: r.Bytes, Duration: r.Duration,
+			Reached: plan.reached[r.Table], MaskedCols: plan.masked[r.Table],
+		})
+		_ = j
+	}
+	for _, t := range plan.emptyTables {
+		res.Tables = append(res.Tables, TableResult{Table: t, Reached: plan.reached[t]})
+	}
+	sort.Slice(res.Tables, func(a, b int) bool { return res.Tables[a].Table < res.Tables[b].Table })
+
+	problems, err := verify(ctx, dst, schema, res, plan)
+	if err != nil {
+		return fail("verify target", err)
+	}
+	res.Verification = problems
+	res.Verified = len(problems) == 0
+	res.Duration = time.Since(start)
+	if !res.Verified {
+		// The data is there but wrong: leave it for inspection, clearly marked.
+		_ = dst.MarkIncomplete(ctx, "dbtwin: clone FAILED verification: "+strings.Join(problems, "; "))
+		return res, fmt.Errorf("%w: %s", ErrVerification, strings.Join(problems, "; "))
+	}
+	if err := dst.MarkComplete(ctx, fmt.Sprintf("dbtwin: clone of %s complete %s", res.Source, time.Now().UTC().Format(time.RFC3339))); err != nil {
+		return fail("mark target complete", err)
+	}
+	return res, nil
+}
+
+// cleanup empties a target after a failed clone, with its own deadline since
+// ctx may be cancelled (Ctrl-C).
+func cleanup(dst dbtwin.Target, logf func(string, ...any)) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := dst.Reset(ctx); err != nil {
+		logf("could not empty the target after the failure (%v): it stays marked INCOMPLETE", err)
+		return
+	}
+	_ = dst.MarkIncomplete(ctx, "dbtwin: clone failed; target emptied")
+}
+
+func refuseSame(ctx context.Context, src dbtwin.Source, dst dbtwin.Target) error {
+	a, err := src.Identity(ctx)
+	if err != nil {
+		return fmt.Errorf("identify source: %w", err)
+	}
+	b, err := dst.Identity(ctx)
+	if err != nil {
+		return fmt.Errorf("identify target: %w", err)
+	}
+	if a == b {
+		return fmt.Errorf("%w: the target is the source (%s): refusing to overwrite it; give a different target database", dbtwin.ErrUsage, a)
+	}
+	return nil
+}
+
+func listSome(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:n], ", ") + fmt.Sprintf(", … %d more", len(names)-n)
+}

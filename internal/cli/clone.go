@@ -1,0 +1,230 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dbtwin/dbtwin"
+	"github.com/dbtwin/dbtwin/clone"
+	"github.com/dbtwin/dbtwin/internal/config"
+)
+
+type cloneOptions struct {
+	source, target, configFile string
+	replace, jsonOut, noVerify bool
+	random                     bool
+	secretFile                 string
+	jobs                       int
+	strict                     bool
+}
+
+func init() { commands = append(commands, newCloneCommand) }
+
+func newCloneCommand(e *env) *cobra.Command {
+	o := &cloneOptions{}
+	c := &cobra.Command{
+		Use:   "clone --source URL --target URL [-c dbtwin.yaml]",
+		Short: "Copy schema and data (masked, subset as configured) into a target database",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var strict *bool
+			if cmd.Flags().Changed("strict") {
+				strict = &o.strict
+			}
+			return runClone(e, o, strict)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&o.source, "source", "", "source database URL (or DBTWIN_SOURCE)")
+	f.StringVar(&o.target, "target", "", "target database URL (or DBTWIN_TARGET)")
+	f.StringVarP(&o.configFile, "config", "c", "", "dbtwin.yaml with mask, keep, relations and subset rules")
+	f.BoolVar(&o.replace, "replace", false, "drop everything in a target that already has tables")
+	f.IntVar(&o.jobs, "jobs", 4, "tables copied in parallel")
+	f.BoolVar(&o.jsonOut, "json", false, "print a machine-readable summary (versioned JSON)")
+	f.BoolVar(&o.noVerify, "no-verify", false, "skip the leak scan after a masked clone")
+	f.BoolVar(&o.random, "random", false, "mask with a random key (output differs on every run) instead of DBTWIN_SECRET")
+	f.StringVar(&o.secretFile, "secret-file", "", "file holding the masking key (instead of DBTWIN_SECRET)")
+	f.BoolVar(&o.strict, "strict", true, "refuse to copy columns whose names say they hold personal data unless masked or kept")
+	return c
+}
+
+func runClone(e *env, o *cloneOptions, strict *bool) error {
+	src, dst := fromEnv(o.source, "DBTWIN_SOURCE"), fromEnv(o.target, "DBTWIN_TARGET")
+	if err := required(src, "--source", "DBTWIN_SOURCE"); err != nil {
+		return err
+	}
+	if err := required(dst, "--target", "DBTWIN_TARGET"); err != nil {
+		return err
+	}
+	if o.jobs < 1 || o.jobs > 64 {
+		return fmt.Errorf("%w: --jobs must be between 1 and 64", dbtwin.ErrUsage)
+	}
+	var cfg *config.Config
+	if o.configFile != "" {
+		var err error
+		if cfg, err = config.Load(o.configFile); err != nil {
+			return err
+		}
+	}
+	secret, err := loadSecret(o.secretFile)
+	if err != nil {
+		return err
+	}
+	prog := newProgress(e.stderr, !o.jsonOut)
+	opt := clone.Options{
+		Source: src, Target: dst, Config: cfg, Replace: o.replace, Jobs: o.jobs,
+		Secret: secret, Random: o.random, Strict: strict, Progress: prog,
+		Log: func(format string, args ...any) { prog.Note(fmt.Sprintf(format, args...)) },
+	}
+	res, err := clone.Run(e.ctx, opt)
+	prog.Close()
+	if res != nil && len(res.Tables) > 0 {
+		if o.jsonOut {
+			if jerr := writeCloneJSON(e.stdout, res, err); jerr != nil {
+				return jerr
+			}
+		} else {
+			writeCloneText(e.stdout, res)
+		}
+	}
+	if errors.Is(err, clone.ErrVerification) {
+		return Problem(err)
+	}
+	return err
+}
+
+func loadSecret(file string) ([]byte, error) {
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("%w: read --secret-file: %v", dbtwin.ErrUsage, err)
+		}
+		return []byte(strings.TrimSpace(string(b))), nil
+	}
+	if s := os.Getenv("DBTWIN_SECRET"); s != "" {
+		return []byte(s), nil
+	}
+	return nil, nil
+}
+
+func writeCloneText(w io.Writer, res *clone.Result) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "table\tsource rows\ttwin rows\tsize\ttime\t")
+	var rows, srcRows, bytes int64
+	for _, t := range res.Tables {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t", t.Table, count(t.SourceRows), count(t.Rows), size(t.Bytes), t.Duration.Round(time.Millisecond))
+		extra := t.Reached
+		if len(t.MaskedCols) > 0 {
+			extra += "; masked: " + strings.Join(t.MaskedCols, ", ")
+		}
+		if extra != "full copy" && extra != "" {
+			fmt.Fprintf(tw, " %s", extra)
+		}
+		fmt.Fprintln(tw)
+		rows += t.Rows
+		srcRows += t.SourceRows
+		bytes += t.Bytes
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%d tables, %s rows, %s in %s", len(res.Tables), count(rows), size(bytes), res.Duration.Round(time.Millisecond))
+	if secs := res.Duration.Seconds(); secs > 0 {
+		fmt.Fprintf(w, " (%s rows/s)", count(int64(float64(rows)/secs)))
+	}
+	fmt.Fprintln(w)
+	for _, warn := range res.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warn)
+	}
+	if res.Verified {
+		fmt.Fprintln(w, "verified: row counts match, all constraints valid, no dangling references")
+	} else {
+		fmt.Fprintf(w, "VERIFICATION FAILED:\n  %s\n", strings.Join(res.Verification, "\n  "))
+	}
+}
+
+// CloneJSON is the versioned JSON summary of a clone (--json).
+type CloneJSON struct {
+	Version      int              `json:"version"`
+	Source       string           `json:"source"`
+	Target       string           `json:"target"`
+	Engine       string           `json:"engine"`
+	OK           bool             `json:"ok"`
+	Error        string           `json:"error,omitempty"`
+	DurationMS   int64            `json:"duration_ms"`
+	Verified     bool             `json:"verified"`
+	Verification []string         `json:"verification"`
+	Warnings     []string         `json:"warnings"`
+	Tables       []CloneTableJSON `json:"tables"`
+	Totals       map[string]int64 `json:"totals"`
+}
+
+// CloneTableJSON is one table in CloneJSON.
+type CloneTableJSON struct {
+	Table      string   `json:"table"`
+	SourceRows int64    `json:"source_rows"`
+	Rows       int64    `json:"rows"`
+	Bytes      int64    `json:"bytes"`
+	DurationMS int64    `json:"duration_ms"`
+	Reached    string   `json:"reached"`
+	Masked     []string `json:"masked_columns"`
+}
+
+func writeCloneJSON(w io.Writer, res *clone.Result, runErr error) error {
+	out := CloneJSON{Version: 1, Source: res.Source, Target: res.Target, Engine: res.Engine, OK: runErr == nil,
+		DurationMS: res.Duration.Milliseconds(), Verified: res.Verified,
+		Verification: nonNil(res.Verification), Warnings: nonNil(res.Warnings), Totals: map[string]int64{}}
+	if runErr != nil {
+		out.Error = runErr.Error()
+	}
+	for _, t := range res.Tables {
+		out.Tables = append(out.Tables, CloneTableJSON{Table: t.Table, SourceRows: t.SourceRows, Rows: t.Rows, Bytes: t.Bytes,
+			DurationMS: t.Duration.Milliseconds(), Reached: t.Reached, Masked: nonNil(t.MaskedCols)})
+		out.Totals["rows"] += t.Rows
+		out.Totals["bytes"] += t.Bytes
+	}
+	out.Totals["tables"] = int64(len(res.Tables))
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func count(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func size(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
