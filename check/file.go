@@ -42,6 +42,9 @@ func (p Pos) String() string {
 	if p.Line == 0 {
 		return f
 	}
+	if p.Column == 0 {
+		return fmt.Sprintf("%s:%d", f, p.Line)
+	}
 	return fmt.Sprintf("%s:%d:%d", f, p.Line, p.Column)
 }
 

@@ -190,6 +190,11 @@ func (p *parser) querySQL(n *yaml.Node, what string) (name, sql string) {
 	if !ok {
 		return "", ""
 	}
+	return p.resolveQuery(n, s, what)
+}
+
+// resolveQuery is querySQL on an already expanded string.
+func (p *parser) resolveQuery(n *yaml.Node, s, what string) (name, sql string) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		p.errorf(n, "%s is empty", what)

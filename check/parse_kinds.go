@@ -1,6 +1,9 @@
 package check
 
 import (
+	"strconv"
+	"strings"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -115,7 +118,15 @@ func (p *parser) bound(n *yaml.Node, what string) *Bound {
 		p.errorf(n, "%s must be a number or SQL returning one number, got %s", what, describe(n))
 		return nil
 	}
-	name, sql := p.querySQL(n, what)
+	s, ok := p.str(n, what)
+	if !ok {
+		return nil
+	}
+	// A number from an environment variable ("${MAX}").
+	if f, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil {
+		return &Bound{Number: f}
+	}
+	name, sql := p.resolveQuery(n, s, what)
 	if sql == "" {
 		return nil
 	}

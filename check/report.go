@@ -61,7 +61,8 @@ type Report struct {
 	// File is the checks file's path.
 	File    string
 	Results []*Result
-	// Duration is the wall time of the whole run.
+	// Started is when the run began; Duration its wall time.
+	Started  time.Time
 	Duration time.Duration
 }
 
@@ -102,7 +103,13 @@ func (s Summary) String() string {
 	if s.Errors > 0 {
 		parts = append(parts, plural(int64(s.Errors), "error", "errors"))
 	}
-	return strings.Join(parts, ", ")
+	sep := ", "
+	for _, p := range parts {
+		if strings.Contains(p, ", ") {
+			sep = "; "
+		}
+	}
+	return strings.Join(parts, sep)
 }
 
 // Exit codes of a check run, as the dbtwin command uses them.
@@ -165,7 +172,8 @@ type reportError struct {
 func (e *reportError) Error() string { return e.msg }
 func (e *reportError) Unwrap() error { return e.sentinel }
 
-// examplesLine joins examples: "j***@***.com ×12, a***@***.org ×3".
+// examplesLine joins examples: "j***@***.com ×12, a***@***.org ×3"; rows
+// and tuples are separated by "; ".
 func examplesLine(ex []Example) string {
 	parts := make([]string, len(ex))
 	for i, e := range ex {
@@ -174,5 +182,11 @@ func examplesLine(ex []Example) string {
 			parts[i] += " " + "×" + formatInt(e.Count)
 		}
 	}
-	return strings.Join(parts, ", ")
+	sep := ", "
+	for _, p := range parts {
+		if strings.Contains(p, ", ") {
+			sep = "; "
+		}
+	}
+	return strings.Join(parts, sep)
 }

@@ -29,12 +29,20 @@ type Driver struct{}
 // is read-only (default_transaction_read_only) and reads inside REPEATABLE
 // READ READ ONLY transactions.
 func (Driver) OpenSource(ctx context.Context, u *dbtwin.URL) (dbtwin.Source, error) {
-	return OpenSource(ctx, u)
+	s, err := OpenSource(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // OpenTarget opens a PostgreSQL database to write a twin into.
 func (Driver) OpenTarget(ctx context.Context, u *dbtwin.URL, opts dbtwin.TargetOptions) (dbtwin.Target, error) {
-	return OpenTarget(ctx, u, opts)
+	t, err := OpenTarget(ctx, u, opts)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // db holds what sources and targets share: the parsed connection settings.
@@ -48,7 +56,7 @@ type db struct {
 func newDB(u *dbtwin.URL, setup ...string) (*db, error) {
 	cfg, err := pgx.ParseConfig(u.Raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: cannot parse PostgreSQL URL %s: %v", dbtwin.ErrUsage, u.Redacted(), redactErr(err, ""))
+		return nil, fmt.Errorf("%w: %v (check the PostgreSQL URL's syntax and parameters)", dbtwin.ErrUsage, redactErr(err, ""))
 	}
 	d := &db{url: u, cfg: cfg, setup: setup, password: cfg.Password}
 	// A cancelled context cancels the running statement on the server and

@@ -54,10 +54,10 @@ func inspect(ctx context.Context, q querier) (*dbtwin.Schema, error) {
 }
 
 type inspector struct {
-	q     querier
-	s     *dbtwin.Schema
-	oids  []uint32
-	byOID map[uint32]*dbtwin.Table
+	q          querier
+	s          *dbtwin.Schema
+	oids       []uint32
+	byOID      map[uint32]*dbtwin.Table
 	enumLabels map[uint32][]string // enum type oid -> labels
 	// domains maps a domain's oid to its base type and typmod.
 	domBase map[uint32]domainBase
@@ -265,6 +265,29 @@ ORDER BY a.attrelid, a.attnum`, in.oids)
 // varattno finds the column references in an index expression's node tree.
 var varattno = regexp.MustCompile(`:varattno (\d+)`)
 
+// splitNodeList splits the text form of a pg_node_tree list, "({...} {...})",
+// into its top-level nodes.
+func splitNodeList(tree string) []string {
+	var out []string
+	depth, start := 0, -1
+	for i := 0; i < len(tree); i++ {
+		switch tree[i] {
+		case '{':
+			if depth == 0 {
+				start = i
+			}
+			depth++
+		case '}':
+			depth--
+			if depth == 0 && start >= 0 {
+				out = append(out, tree[start:i+1])
+				start = -1
+			}
+		}
+	}
+	return out
+}
+
 // keys reads the primary key, unique constraints and unique indexes.
 func (in *inspector) keys(ctx context.Context) error {
 	rows, err := in.q.Query(ctx, `
@@ -307,18 +330,23 @@ ORDER BY i.indrelid, i.indisprimary DESC, 2`, in.oids)
 				k.Columns = append(k.Columns, c)
 			}
 		}
+		exprs := splitNodeList(exprTree)
+		e := 0
 		for i, c := range cols {
 			if c != "" {
 				add(c)
-			} else if i < len(defs) {
+				continue
+			}
+			if i < len(defs) {
 				k.Expressions = append(k.Expressions, defs[i])
 			}
-		}
-		for _, m := range varattno.FindAllStringSubmatch(exprTree, -1) {
-			n, err := strconv.Atoi(m[1])
-			if err == nil && n > 0 && in.attnames[rel] != nil {
-				add(in.attnames[rel][n])
+			if e < len(exprs) {
+				for _, m := range varattno.FindAllStringSubmatch(exprs[e], -1) {
+					n, _ := strconv.Atoi(m[1])
+					add(in.attnames[rel][n])
+				}
 			}
+			e++
 		}
 		if where != "" {
 			k.Partial, k.Where = true, where
@@ -395,7 +423,8 @@ ORDER BY c.conrelid, c.conname`, in.oids)
 	return rows.Err()
 }
 
-// sequences reads user sequences and the column each one backs.
+// sequences reads user sequences and the column each one backs: the one it
+// is OWNED BY, else the single column whose default draws from it.
 func (in *inspector) sequences(ctx context.Context) error {
 	rows, err := in.q.Query(ctx, `
 SELECT n.nspname, c.relname,
@@ -406,7 +435,17 @@ SELECT n.nspname, c.relname,
                  JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
                  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
                    AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')
-                 LIMIT 1), '')
+                 LIMIT 1),
+                -- else the one column (partitions aside) whose default uses it
+                (SELECT min(tn.nspname || '.' || t.relname || '.' || a.attname)
+                 FROM pg_catalog.pg_depend d
+                 JOIN pg_catalog.pg_attrdef ad ON ad.oid = d.objid
+                 JOIN pg_catalog.pg_class t ON t.oid = ad.adrelid
+                 JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
+                 JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+                 WHERE d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.refobjid = c.oid
+                   AND d.refclassid = 'pg_catalog.pg_class'::regclass AND NOT t.relispartition
+                 HAVING count(*) = 1), '')
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind = 'S' AND `+userSchema+`

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/dbtwin/dbtwin"
 )
@@ -82,8 +83,21 @@ type copyDecoder struct {
 	fields dbtwin.Row
 }
 
+var bufReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
+
 func newCopyDecoder(r io.Reader) *copyDecoder {
-	return &copyDecoder{r: bufio.NewReaderSize(r, 64<<10)}
+	br := bufReaders.Get().(*bufio.Reader)
+	br.Reset(r)
+	return &copyDecoder{r: br}
+}
+
+// release returns the decoder's buffer to the pool; the decoder is unusable after.
+func (d *copyDecoder) release() {
+	if d.r != nil {
+		d.r.Reset(nil)
+		bufReaders.Put(d.r)
+		d.r = nil
+	}
 }
 
 var errTruncatedRow = errors.New("COPY stream ended in the middle of a row")

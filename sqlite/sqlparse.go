@@ -29,22 +29,25 @@ func (t token) word(kw string) bool {
 	return t.kind == tokWord && strings.EqualFold(t.text, kw)
 }
 
-// ident returns the identifier a token names, unquoted.
+// ident returns the identifier a token names, unquoted. An unterminated
+// quote (text cut short) gives what follows the opening quote.
 func (t token) ident() string {
-	switch t.kind {
-	case tokQuoted:
-		s := t.text
-		switch s[0] {
-		case '[':
-			return s[1 : len(s)-1]
-		case '`':
-			return strings.ReplaceAll(s[1:len(s)-1], "``", "`")
-		}
-		return strings.ReplaceAll(s[1:len(s)-1], `""`, `"`)
-	case tokString:
-		return strings.ReplaceAll(t.text[1:len(t.text)-1], "''", "'")
+	if t.kind != tokQuoted && t.kind != tokString {
+		return t.text
 	}
-	return t.text
+	open, s := t.text[0], t.text[1:]
+	closeCh := open
+	if open == '[' {
+		closeCh = ']'
+	}
+	if len(s) > 0 && s[len(s)-1] == closeCh {
+		s = s[:len(s)-1]
+	}
+	if open == '[' {
+		return s
+	}
+	q := string(open)
+	return strings.ReplaceAll(s, q+q, q)
 }
 
 // isIdent reports whether the token can name something.

@@ -165,8 +165,15 @@ func (def *tableDef) column(sql string, part []token) {
 }
 
 // parseReferences reads "REFERENCES table [(cols)] [options]" starting at
-// toks[i], returning the reference and the index of its last token.
+// toks[i], returning the reference and the index of its last token. Only a
+// DEFERRABLE key can be INITIALLY DEFERRED.
 func parseReferences(toks []token, i int) (fkDef, int) {
+	fk, end := parseReferenceClause(toks, i)
+	fk.InitiallyDeferred = fk.InitiallyDeferred && fk.Deferrable
+	return fk, end
+}
+
+func parseReferenceClause(toks []token, i int) (fkDef, int) {
 	var fk fkDef
 	k := i + 1
 	if k >= len(toks) {

@@ -1,0 +1,199 @@
+// Command clone benchmarks a full `dbtwin clone` of a PostgreSQL database
+// against pg_dump -Fc | pg_restore -j N and a raw COPY TO | COPY FROM pipe per
+// table, in one run, and reports dbtwin's peak memory.
+//
+//	go run ./bench/clone -size-mb 1024 -jobs 2
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dbtwin/dbtwin/bench/internal/benchdb"
+)
+
+func main() {
+	sizeMB := flag.Int("size-mb", 1024, "approximate size of the generated database")
+	jobs := flag.Int("jobs", 2, "parallel jobs for dbtwin, pg_restore and the raw COPY pipes")
+	keep := flag.Bool("keep", false, "keep the benchmark databases")
+	flag.Parse()
+	if err := run(context.Background(), *sizeMB, *jobs, *keep); err != nil {
+		fmt.Fprintln(os.Stderr, "bench/clone:", err)
+		os.Exit(1)
+	}
+}
+
+// The column mix: text, numeric, timestamps, jsonb, with indexes and FKs.
+const schema = `
+CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL UNIQUE, name text NOT NULL,
+  created_at timestamptz NOT NULL, country char(2) NOT NULL, profile jsonb);
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers(id),
+  total numeric(12,2) NOT NULL, status text NOT NULL, created_at timestamptz NOT NULL, note text);
+CREATE INDEX orders_customer ON orders(customer_id);
+CREATE TABLE order_lines (order_id bigint NOT NULL REFERENCES orders(id), line int NOT NULL,
+  sku text NOT NULL, qty int NOT NULL, price numeric(10,2) NOT NULL, PRIMARY KEY (order_id, line));
+CREATE TABLE events (id bigserial PRIMARY KEY, customer_id bigint REFERENCES customers(id),
+  kind text NOT NULL, at timestamptz NOT NULL, payload jsonb NOT NULL);
+`
+
+func fill(ctx context.Context, dbURL string, sizeMB int) (int64, error) {
+	// About 1 KB of data for every 4.3 rows in this mix: scale rows to size.
+	unit := int64(sizeMB) * 1024 * 4
+	customers, orders, events := unit/20, unit/5, unit/4
+	stmts := []string{schema,
+		fmt.Sprintf(`INSERT INTO customers SELECT g, 'user'||g||'@example.org', 'Name '||md5(g::text),
+		  timestamptz '2020-01-01' + g * interval '7 seconds', (ARRAY['NL','DE','FR','US'])[1+g%%4],
+		  jsonb_build_object('phone', '+31 6 '||(10000000+g), 'tags', jsonb_build_array('a','b'), 'score', g%%100)
+		  FROM generate_series(1,%d) g`, customers),
+		fmt.Sprintf(`INSERT INTO orders SELECT g, 1+(g*7919)%%%d, (g%%10000)/100.0, (ARRAY['paid','shipped','refunded'])[1+g%%3],
+		  timestamptz '2021-01-01' + g * interval '3 seconds', CASE WHEN g%%5=0 THEN repeat('note ', 1+g%%20) END
+		  FROM generate_series(1,%d) g`, customers, orders),
+		fmt.Sprintf(`INSERT INTO order_lines SELECT o, l, 'SKU-'||(o*l)%%99991, 1+l, (o%%500)/10.0+l
+		  FROM generate_series(1,%d) o, generate_series(1,2) l`, orders),
+		fmt.Sprintf(`INSERT INTO events (customer_id, kind, at, payload) SELECT 1+(g*31)%%%d, (ARRAY['login','view','cart'])[1+g%%3],
+		  timestamptz '2022-01-01' + g * interval '1 second', jsonb_build_object('ip','10.0.'||(g%%255)||'.'||(g%%250), 'ua', md5(g::text))
+		  FROM generate_series(1,%d) g`, customers, events),
+		`ANALYZE`,
+	}
+	for _, s := range stmts {
+		if err := benchdb.Exec(ctx, dbURL, s); err != nil {
+			return 0, fmt.Errorf("build benchmark data: %w", err)
+		}
+	}
+	return customers + orders + 2*orders + events, nil
+}
+
+func run(ctx context.Context, sizeMB, jobs int, keep bool) error {
+	admin := benchdb.AdminURL()
+	srcURL, err := benchdb.Recreate(ctx, admin, "dbtwin_bench_src")
+	if err != nil {
+		return fmt.Errorf("create source database: %w", err)
+	}
+	if !keep {
+		defer benchdb.Drop(ctx, admin, "dbtwin_bench_src")
+	}
+	fmt.Printf("building a ~%d MB source database…\n", sizeMB)
+	rows, err := fill(ctx, srcURL, sizeMB)
+	if err != nil {
+		return err
+	}
+	var dbSize string
+	if c, err := pgx.Connect(ctx, srcURL); err == nil {
+		_ = c.QueryRow(ctx, "SELECT pg_size_pretty(pg_database_size(current_database()))").Scan(&dbSize)
+		c.Close(ctx)
+	}
+	fmt.Printf("source: %d rows, %s on disk, %d jobs\n\n", rows, dbSize, jobs)
+	tmp, err := os.MkdirTemp("", "dbtwin-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	bin, err := benchdb.BuildDbtwin(ctx, tmp)
+	if err != nil {
+		return err
+	}
+
+	// dbtwin clone
+	dstURL, err := benchdb.Recreate(ctx, admin, "dbtwin_bench_dbtwin")
+	if err != nil {
+		return err
+	}
+	defer benchdb.Drop(ctx, admin, "dbtwin_bench_dbtwin")
+	var peak int64
+	dDbtwin, err := benchdb.Time(func() error {
+		var err error
+		peak, err = benchdb.Run(ctx, nil, bin, "clone", "--source", srcURL, "--target", dstURL,
+			"--jobs", fmt.Sprint(jobs), "--strict=false")
+		return err
+	})
+	if err != nil {
+		return err
+	}
+
+	// pg_dump -Fc | pg_restore -j N (a directory dump is needed for a parallel restore of a pipe? no:
+	// pg_restore -j needs a seekable archive, so dump to a file, as people do).
+	restoreURL, err := benchdb.Recreate(ctx, admin, "dbtwin_bench_restore")
+	if err != nil {
+		return err
+	}
+	defer benchdb.Drop(ctx, admin, "dbtwin_bench_restore")
+	dump := tmp + "/dump.fc"
+	dDump, err := benchdb.Time(func() error {
+		if _, err := benchdb.Run(ctx, nil, "pg_dump", "-Fc", "-Z0", "-f", dump, "-d", srcURL); err != nil {
+			return err
+		}
+		_, err := benchdb.Run(ctx, nil, "pg_restore", "-j", fmt.Sprint(jobs), "--no-owner", "-d", restoreURL, dump)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+
+	// Raw COPY pipes, table by table, N at a time, into a schema-only copy.
+	rawURL, err := benchdb.Recreate(ctx, admin, "dbtwin_bench_raw")
+	if err != nil {
+		return err
+	}
+	defer benchdb.Drop(ctx, admin, "dbtwin_bench_raw")
+	out, err := exec.CommandContext(ctx, "pg_dump", "--schema-only", "--section=pre-data", "-d", srcURL).Output()
+	if err != nil {
+		return fmt.Errorf("pg_dump pre-data for the raw COPY baseline: %w", err)
+	}
+	if err := benchdb.Exec(ctx, rawURL, stripMeta(string(out))); err != nil {
+		return fmt.Errorf("apply pre-data for the raw COPY baseline: %w", err)
+	}
+	dRaw, err := benchdb.Time(func() error {
+		tables := []string{"events", "order_lines", "orders", "customers"}
+		sem := make(chan struct{}, jobs)
+		var wg sync.WaitGroup
+		errs := make(chan error, len(tables))
+		for _, t := range tables {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func(t string) {
+				defer wg.Done()
+				defer func() { <-sem }()
+				errs <- benchdb.RawCopy(ctx, srcURL, rawURL, "public."+t)
+			}(t)
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			if e != nil {
+				return e
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+
+	fmt.Printf("%-34s %9s  %16s\n", "", "time", "throughput")
+	benchdb.Report(os.Stdout, "dbtwin clone (schema+data+verify)", dDbtwin, rows, 0)
+	benchdb.Report(os.Stdout, "pg_dump -Fc | pg_restore -j", dDump, rows, dDbtwin)
+	benchdb.Report(os.Stdout, "raw COPY pipe (data only)", dRaw, rows, dDbtwin)
+	fmt.Printf("\nratio pg_dump|pg_restore / dbtwin: %.2f (goal >= 1.0)\n", float64(dDump)/float64(dDbtwin))
+	fmt.Printf("ratio dbtwin / raw COPY:           %.2f (goal <= 1.3)\n", float64(dDbtwin)/float64(dRaw))
+	fmt.Printf("dbtwin peak memory (max RSS):      %.1f MB (goal < 200 MB)\n", float64(peak)/1e6)
+	return nil
+}
+
+func stripMeta(s string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, "\\") {
+			continue
+		}
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}

@@ -1,0 +1,150 @@
+// Package benchdb builds and times benchmark databases on a PostgreSQL server.
+package benchdb
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// AdminURL is the server the benchmarks use.
+func AdminURL() string {
+	if u := os.Getenv("DBTWIN_BENCH_POSTGRES_URL"); u != "" {
+		return u
+	}
+	if u := os.Getenv("DBTWIN_TEST_POSTGRES_URL"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+}
+
+// WithDB returns the admin URL pointed at another database.
+func WithDB(admin, db string) string {
+	u, err := url.Parse(admin)
+	if err != nil {
+		return admin
+	}
+	u.Path = "/" + db
+	return u.String()
+}
+
+// Exec runs SQL on a database URL.
+func Exec(ctx context.Context, dbURL, sql string) error {
+	c, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer c.Close(ctx)
+	_, err = c.Exec(ctx, sql)
+	return err
+}
+
+// Recreate drops and creates a database, returning its URL.
+func Recreate(ctx context.Context, admin, name string) (string, error) {
+	if err := Exec(ctx, admin, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+		return "", err
+	}
+	if err := Exec(ctx, admin, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
+		return "", err
+	}
+	return WithDB(admin, name), nil
+}
+
+// Drop drops a database.
+func Drop(ctx context.Context, admin, name string) {
+	_ = Exec(ctx, admin, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+}
+
+// Time runs fn and returns its duration.
+func Time(fn func() error) (time.Duration, error) {
+	start := time.Now()
+	err := fn()
+	return time.Since(start), err
+}
+
+// Run runs a command, returning its peak resident memory in bytes.
+func Run(ctx context.Context, env []string, name string, args ...string) (peakRSS int64, err error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err = cmd.Run()
+	if cmd.ProcessState != nil {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			peakRSS = ru.Maxrss * 1024
+		}
+	}
+	if err != nil {
+		return peakRSS, fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, tail(out.String(), 2000))
+	}
+	return peakRSS, nil
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "…" + s[len(s)-n:]
+	}
+	return s
+}
+
+// BuildDbtwin compiles the dbtwin binary into dir and returns its path.
+func BuildDbtwin(ctx context.Context, dir string) (string, error) {
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(file), "..", "..", "..")
+	bin := filepath.Join(dir, "dbtwin")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/dbtwin")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build dbtwin: %w\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// RawCopy copies one table with COPY TO STDOUT piped into COPY FROM STDIN,
+// the fastest a client can move a table: the baseline dbtwin is held to.
+func RawCopy(ctx context.Context, srcURL, dstURL, table string) error {
+	src, err := pgx.Connect(ctx, srcURL)
+	if err != nil {
+		return err
+	}
+	defer src.Close(ctx)
+	dst, err := pgx.Connect(ctx, dstURL)
+	if err != nil {
+		return err
+	}
+	defer dst.Close(ctx)
+	pr, pw := io.Pipe()
+	errc := make(chan error, 1)
+	go func() {
+		_, err := src.PgConn().CopyTo(ctx, pw, "COPY "+table+" TO STDOUT")
+		pw.CloseWithError(err)
+		errc <- err
+	}()
+	_, err = dst.PgConn().CopyFrom(ctx, pr, "COPY "+table+" FROM STDIN")
+	if err != nil {
+		pr.CloseWithError(err)
+		<-errc
+		return err
+	}
+	return <-errc
+}
+
+// Report prints an aligned line.
+func Report(w io.Writer, label string, d time.Duration, rows int64, base time.Duration) {
+	ratio := ""
+	if base > 0 {
+		ratio = fmt.Sprintf("  %.2fx dbtwin's time", float64(d)/float64(base))
+	}
+	fmt.Fprintf(w, "%-34s %9.2fs  %12.0f rows/s%s\n", label, d.Seconds(), float64(rows)/d.Seconds(), ratio)
+}
