@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 )
@@ -39,6 +40,31 @@ type RawRows interface {
 	RawEngine() string
 	// Raw returns the stream of bulk-format bytes.
 	Raw() io.Reader
+}
+
+// WrappedRows is implemented by pipeline steps that pass another stream's
+// values through unchanged (counting, filtering). Engines may Unwrap them to
+// reach metadata their own Rows carry (SQLite storage classes). Steps that
+// change values (masking) do not implement it.
+type WrappedRows interface {
+	Rows
+	Unwrap() Rows
+}
+
+// UnwrapRows follows Unwrap until it finds a Rows of type T.
+func UnwrapRows[T any](rows Rows) (T, bool) {
+	for rows != nil {
+		if t, ok := rows.(T); ok {
+			return t, true
+		}
+		w, ok := rows.(WrappedRows)
+		if !ok {
+			break
+		}
+		rows = w.Unwrap()
+	}
+	var zero T
+	return zero, false
 }
 
 // ReadRequest says what to read from one table.
@@ -271,10 +297,14 @@ func (u *URL) Redacted() string { return redact(u.Raw) }
 // RedactURL returns a database URL with its password hidden, for messages.
 func RedactURL(raw string) string { return redact(raw) }
 
+// userinfoPassword matches the password of a URL's userinfo, even in a URL
+// too malformed for net/url.
+var userinfoPassword = regexp.MustCompile(`(://[^:/@\s]*:)[^@\s]*@`)
+
 func redact(s string) string {
 	p, err := url.Parse(s)
 	if err != nil || p.User == nil {
-		return stripPasswordParam(s)
+		return stripPasswordParam(userinfoPassword.ReplaceAllString(s, "${1}xxxxx@"))
 	}
 	if _, has := p.User.Password(); has {
 		p.User = url.UserPassword(p.User.Username(), "xxxxx")

@@ -56,25 +56,27 @@ FROM (%s) AS g`, groups))
 		if err != nil {
 			return err
 		}
-		x.exampleTuple(sp.Columns, vals[:len(vals)-1], int64(n))
+		x.exampleTuple(sp.Columns, vals[:len(vals)-1], int64(n), false)
 		return nil
 	})
 }
 
-// exampleTuple adds an example made of one value per column.
-func (x *exec) exampleTuple(columns []string, vals []any, count int64) {
-	if len(columns) == 1 {
+// exampleTuple adds an example made of one value per column: the bare
+// value for one column unless named, else "col=value, ...".
+func (x *exec) exampleTuple(columns []string, vals []any, count int64, named bool) {
+	if len(columns) == 1 && !named {
 		x.example(columns[0], display(vals[0]), count)
 		return
 	}
 	parts := make([]string, len(vals))
 	for i, v := range vals {
-		parts[i] = display(v)
+		s := display(v)
 		if x.redact && v != nil {
-			parts[i] = redactValue(columns[i], parts[i])
+			s = redactValue(columns[i], s)
 		}
+		parts[i] = columns[i] + "=" + s
 	}
-	x.res.Examples = append(x.res.Examples, Example{Value: "(" + strings.Join(parts, ", ") + ")", Count: count})
+	x.res.Examples = append(x.res.Examples, Example{Value: strings.Join(parts, ", "), Count: count})
 }
 
 // distinctLabel names what is counted: "distinct emails", "distinct (a, b)".
@@ -153,7 +155,7 @@ func (x *exec) notNull(ctx context.Context) error {
 	q := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT %d", strings.Join(texts, ", "), from,
 		anyNull(cols), strings.Join(keys, ", "), x.c.Examples)
 	return x.db.each(ctx, q, func(vals []any) error {
-		x.exampleTuple(sp.Key, vals, 0)
+		x.exampleTuple(sp.Key, vals, 0, true)
 		return nil
 	})
 }

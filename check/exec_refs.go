@@ -46,15 +46,15 @@ func (x *exec) references(ctx context.Context) error {
 	}
 	if orphans <= sp.MaxOrphans {
 		if orphans == 0 {
-			x.pass("%s of %s all find %s%s", plural(rows, "row", "rows"), sp.From, sp.To, nullNote)
+			x.pass("%s of %s %s %s%s", plural(rows, "row", "rows"), sp.From, verb(rows, "finds", "all find"), sp.To, nullNote)
 		} else {
-			x.pass("%s of %s find no %s, within max_orphans %s%s", plural(orphans, "row", "rows"),
-				sp.From, sp.To, formatInt(sp.MaxOrphans), nullNote)
+			x.pass("%s of %s %s no %s, within max_orphans %s%s", plural(orphans, "row", "rows"),
+				sp.From, verb(orphans, "finds", "find"), sp.To, formatInt(sp.MaxOrphans), nullNote)
 		}
 		return nil
 	}
-	x.fail("%s of %s (of %s) find no %s; max_orphans is %s%s", plural(orphans, "row", "rows"), sp.From,
-		formatInt(rows), sp.To, formatInt(sp.MaxOrphans), nullNote)
+	x.fail("%s of %s (of %s) %s no %s; max_orphans is %s%s", plural(orphans, "row", "rows"), sp.From,
+		formatInt(rows), verb(orphans, "finds", "find"), sp.To, formatInt(sp.MaxOrphans), nullNote)
 	if x.c.Examples == 0 {
 		return nil
 	}
@@ -76,9 +76,17 @@ func (x *exec) references(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		x.exampleTuple(sp.From.Columns, vals[:len(vals)-1], int64(n))
+		x.exampleTuple(sp.From.Columns, vals[:len(vals)-1], int64(n), false)
 		return nil
 	})
+}
+
+// verb picks the singular or plural form for a count.
+func verb(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // rows: the query returns no rows.
@@ -105,15 +113,7 @@ func (x *exec) rows(ctx context.Context) error {
 	}
 	q := fmt.Sprintf("SELECT * FROM (%s\n) AS q LIMIT %d", body, x.c.Examples)
 	return x.db.eachNamed(ctx, q, func(cols []string, vals []any) error {
-		parts := make([]string, len(vals))
-		for i, val := range vals {
-			s := display(val)
-			if x.redact && val != nil {
-				s = redactValue(cols[i], s)
-			}
-			parts[i] = cols[i] + "=" + s
-		}
-		x.res.Examples = append(x.res.Examples, Example{Value: strings.Join(parts, ", ")})
+		x.exampleTuple(cols, vals, 0, true)
 		return nil
 	})
 }

@@ -95,19 +95,23 @@ func (x *exec) rowCount(ctx context.Context) error {
 	}
 	rows := v[0]
 	x.observe("rows", rows)
+	scale := sp.Scale
+	if scale <= 0 {
+		scale = 1
+	}
 	lo, hi := math.Inf(-1), math.Inf(1)
 	if sp.Min != nil {
 		if lo, err = x.bound(ctx, sp.Min, "min"); err != nil {
 			return err
 		}
-		lo /= sp.Scale
+		lo /= scale
 		x.observe("min", lo)
 	}
 	if sp.Max != nil {
 		if hi, err = x.bound(ctx, sp.Max, "max"); err != nil {
 			return err
 		}
-		hi *= sp.Scale
+		hi *= scale
 		x.observe("max", hi)
 	}
 	n := float64(rows)
@@ -115,20 +119,20 @@ func (x *exec) rowCount(ctx context.Context) error {
 	case n > hi:
 		factor := ratio(n, hi)
 		x.observe("factor", factor)
-		msg := fmt.Sprintf("%s, above the maximum %s%s", plural(rows, "row", "rows"), formatCount(hi), boundSource(sp.Max, sp.Scale))
+		msg := fmt.Sprintf("%s, above the maximum %s%s", plural(rows, "row", "rows"), formatCount(hi), boundSource(sp.Max, scale))
 		if hi > 0 {
 			msg += ", " + formatFactor(factor)
 		}
 		x.fail("%s", msg)
 	case n < lo:
-		x.fail("%s, below the minimum %s%s", plural(rows, "row", "rows"), formatCount(lo), boundSource(sp.Min, 1/sp.Scale))
+		x.fail("%s, below the minimum %s%s", plural(rows, "row", "rows"), formatCount(lo), boundSource(sp.Min, 1/scale))
 	default:
 		var within []string
 		if sp.Min != nil {
-			within = append(within, "min "+formatCount(lo)+boundSource(sp.Min, 1/sp.Scale))
+			within = append(within, "min "+formatCount(lo)+boundSource(sp.Min, 1/scale))
 		}
 		if sp.Max != nil {
-			within = append(within, "max "+formatCount(hi)+boundSource(sp.Max, sp.Scale))
+			within = append(within, "max "+formatCount(hi)+boundSource(sp.Max, scale))
 		}
 		x.pass("%s, within %s", plural(rows, "row", "rows"), strings.Join(within, " and "))
 	}

@@ -69,7 +69,7 @@ func TestFidelityBrokenTwin(t *testing.T) {
 	if observed(t, r, "children") != 45 || r.Baseline["children"] != int64(90) {
 		t.Errorf("observed %v baseline %v", r.Observed, r.Baseline)
 	}
-	expect(t, rep, "phone profile", StatusFail, "null_fraction differ", "0.5 vs baseline 0.1")
+	expect(t, rep, "phone profile", StatusFail, "users.phone: null_fraction 0.5 vs baseline 0.1 (tolerance 0.05)")
 	if rep.ExitCode() != ExitFailed {
 		t.Errorf("exit code %d", rep.ExitCode())
 	}

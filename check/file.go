@@ -103,9 +103,10 @@ type Check struct {
 	Severity Severity
 	// Examples is how many example values a failure shows.
 	Examples int
-	// Redact hides values that look personal in examples (default true).
-	Redact bool
-	Pos    Pos
+	// NoRedact shows example values as they are ("redact: false"); by
+	// default values that look personal are redacted.
+	NoRedact bool
+	Pos      Pos
 
 	Unique     *UniqueSpec
 	NotNull    *NotNullSpec
@@ -116,6 +117,32 @@ type Check struct {
 	Overlap    *OverlapSpec
 	Fanout     *FanoutSpec
 	Profile    *ProfileSpec
+}
+
+// hasSpec reports whether the settings of the check's kind are present (a
+// Check built in Go may lack them).
+func (c *Check) hasSpec() bool {
+	switch c.Kind {
+	case KindUnique:
+		return c.Unique != nil
+	case KindNotNull:
+		return c.NotNull != nil
+	case KindAccepted:
+		return c.Accepted != nil
+	case KindRowCount:
+		return c.RowCount != nil
+	case KindReferences:
+		return c.References != nil
+	case KindRows:
+		return c.Rows != nil
+	case KindOverlap:
+		return c.Overlap != nil
+	case KindFanout:
+		return c.Fanout != nil
+	case KindProfile:
+		return c.Profile != nil
+	}
+	return false
 }
 
 // Source is what a check reads: a table or a query (named or inline SQL).

@@ -41,7 +41,7 @@ func TestReferences(t *testing.T) {
 			t.Errorf("examples %+v, want NULL ×3 first", r.Examples)
 		}
 		r = expect(t, rep, "shipments match their order's user", StatusFail, "1 row of shipments(order_id, user_id)")
-		if len(r.Examples) != 1 || r.Examples[0].Value != "(3, 4)" {
+		if len(r.Examples) != 1 || r.Examples[0].Value != "order_id=3, user_id=4" {
 			t.Errorf("composite examples %+v, want (3, 4)", r.Examples)
 		}
 		expect(t, rep, "subscriptions point at users", StatusPass, "90 rows of subscriptions(user_id) all find users(id)")
@@ -86,7 +86,7 @@ func TestAcceptedNotNullRows(t *testing.T) {
 		expect(t, rep, "totals positive", StatusPass, "within [1, +∞]")
 		expect(t, rep, "user ids from a list", StatusPass)
 		r = expect(t, rep, "phones present", StatusFail, "6 of 60 rows have NULL (phone: 6 NULL)")
-		if len(r.Examples) != 5 || r.Examples[0].Value != "10" {
+		if len(r.Examples) != 5 || r.Examples[0].Value != "id=10" {
 			t.Errorf("not_null examples %+v, want ids 10, 20, ...", r.Examples)
 		}
 		expect(t, rep, "emails present", StatusPass, "60 rows, no NULL in email")

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"regexp"
 	"strconv"
@@ -224,7 +225,7 @@ func (p *parser) number(n *yaml.Node, what string) (float64, bool) {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(strings.ReplaceAll(text, "_", ""), 64)
-	if err != nil {
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 		p.errorf(n, "%s must be a number, got %q", what, text)
 		return 0, false
 	}

@@ -39,7 +39,7 @@ func (p *parser) parseCheck(n *yaml.Node, allowed []string) *Check {
 	if m == nil {
 		return nil
 	}
-	c := &Check{Severity: SeverityError, Examples: DefaultExamples, Redact: true, Pos: p.pos(n)}
+	c := &Check{Severity: SeverityError, Examples: DefaultExamples, Pos: p.pos(n)}
 	label := "this check"
 	if v := m.get("name"); v == nil {
 		p.errorf(n, "check has no name: add \"name: ...\" saying what it protects")
@@ -70,7 +70,7 @@ func (p *parser) parseCheck(n *yaml.Node, allowed []string) *Check {
 	}
 	if v := m.get("redact"); v != nil {
 		if b, ok := p.bool(v, "redact"); ok {
-			c.Redact = b
+			c.NoRedact = !b
 		}
 	}
 	var kinds []string

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -124,6 +125,10 @@ func (p *parser) bound(n *yaml.Node, what string) *Bound {
 	}
 	// A number from an environment variable ("${MAX}").
 	if f, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil {
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			p.errorf(n, "%s must be a finite number, got %q", what, s)
+			return nil
+		}
 		return &Bound{Number: f}
 	}
 	name, sql := p.resolveQuery(n, s, what)

@@ -2,6 +2,8 @@ package check
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -34,7 +36,7 @@ checks:
 	}
 	u := f.Checks[0]
 	if u.Kind != KindUnique || u.Unique.Query != "recipients" || !strings.Contains(u.Unique.SQL, "JOIN subscriptions") ||
-		u.Severity != SeverityError || u.Examples != 5 || !u.Redact || u.Pos.String() != "checks.yaml:6:5" {
+		u.Severity != SeverityError || u.Examples != 5 || u.NoRedact || u.Pos.String() != "checks.yaml:6:5" {
 		t.Errorf("unique check parsed as %+v", u)
 	}
 	rc := f.Checks[1].RowCount
@@ -180,4 +182,23 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("empty error message")
 		}
 	})
+}
+
+// Load names the file in its messages, as file:line:column.
+func TestLoadMalformedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ci-checks.yaml")
+	text := "version: 1\nchecks:\n  - name: recipients\n    unique: {table: users, columns: [email]}\n    severity: fatal\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path)
+	var ce *ConfigError
+	if !errors.As(err, &ce) || len(ce.Problems) != 1 || ce.Problems[0].Pos != (Pos{File: path, Line: 5, Column: 15}) ||
+		!strings.HasPrefix(err.Error(), path+":5:15: severity \"fatal\" is not error or warn") {
+		t.Fatalf("Load error = %v", err)
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml")); !errors.Is(err, dbtwin.ErrUsage) ||
+		!strings.Contains(err.Error(), "missing.yaml") {
+		t.Errorf("Load of a missing file = %v", err)
+	}
 }

@@ -101,7 +101,11 @@ type exec struct {
 }
 
 func newResult(c *Check) *Result {
-	return &Result{Name: c.Name, Kind: c.Kind, Severity: c.Severity, Status: StatusPass,
+	sev := c.Severity
+	if sev != SeverityWarn {
+		sev = SeverityError
+	}
+	return &Result{Name: c.Name, Kind: c.Kind, Severity: sev, Status: StatusPass,
 		Examples: []Example{}, Pos: c.Pos}
 }
 
@@ -117,7 +121,7 @@ func (r *runner) run(parent context.Context, c *Check) *Result {
 	defer func() { res.Duration = time.Since(start) }()
 	ctx, cancel := context.WithTimeout(parent, r.opts.Timeout)
 	defer cancel()
-	x := &exec{c: c, res: res, redact: c.Redact && !r.opts.NoRedact}
+	x := &exec{c: c, res: res, redact: !c.NoRedact && !r.opts.NoRedact}
 	err := func() error {
 		s, err := begin(ctx, r.db, r.dialect, r.opts.Timeout)
 		if err != nil {
@@ -161,6 +165,9 @@ func (r *runner) run(parent context.Context, c *Check) *Result {
 }
 
 func (x *exec) dispatch(ctx context.Context) error {
+	if !x.c.hasSpec() {
+		return fmt.Errorf("check %q has kind %q but no %s settings", x.c.Name, x.c.Kind, x.c.Kind)
+	}
 	switch x.c.Kind {
 	case KindUnique:
 		return x.unique(ctx)

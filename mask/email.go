@@ -115,7 +115,12 @@ func (t *emailT) fake(local, domain string, tv textValue) string {
 		loc += itoa(int(le64(h[18:]) % 100))
 	}
 	loc = strings.ReplaceAll(loc, " ", "")
-	dom := fakeDomains[pick(le64(h[24:]), len(fakeDomains))]
+	budget := t.maxLen - utf8.RuneCountInString(tv.lead) - utf8.RuneCountInString(tv.trail)
+	di := pick(le64(h[24:]), len(fakeDomains))
+	dom := fakeDomains[di]
+	for j := 0; t.maxLen > 0 && j < len(fakeDomains) && len(dom)+2 > budget; j++ {
+		dom = fakeDomains[(di+j)%len(fakeDomains)]
+	}
 	switch {
 	case t.domain != "":
 		dom = t.domain
@@ -123,7 +128,7 @@ func (t *emailT) fake(local, domain string, tv textValue) string {
 		dom = domain
 	}
 	if t.maxLen > 0 {
-		return fitLocal(loc, dom, t.maxLen-utf8.RuneCountInString(tv.lead)-utf8.RuneCountInString(tv.trail))
+		return fitLocal(loc, dom, budget)
 	}
 	return loc + "@" + dom
 }

@@ -56,3 +56,14 @@ func TestExplore(t *testing.T) {
 		}
 	}
 }
+
+func TestExplore2(t *testing.T) {
+	m, _ := New([]byte("0123456789abcdef0123"))
+	tr, _ := m.Build(Spec{Transformer: "first_name"}, ColumnInfo{})
+	seen := map[string]int{}
+	for i := 0; i < 10000; i++ {
+		out, _ := tr.Mask([]byte(fmt.Sprintf("name%d", i)))
+		seen[string(out)]++
+	}
+	fmt.Println(len(seen), seen["Aaliyah"])
+}

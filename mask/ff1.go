@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/bits"
+	"sync"
 )
 
 // ff1 is the FF1 format-preserving encryption mode of NIST SP 800-38G with
@@ -83,25 +84,30 @@ func (f *ff1) permute64(radix uint32, n int, tweak []byte, a, b uint64, dec bool
 }
 
 // ff1State holds what the rounds of one call share: P and the CBC-MAC state
-// after P and the tweak-only blocks of Q.
+// after P and the tweak-only blocks of Q. States are pooled: the cipher's
+// interface methods would otherwise move every scratch block to the heap.
 type ff1State struct {
 	f      *ff1
 	q      []byte // the whole Q; its tail is rewritten each round
 	fixed  [16]byte
+	r      [16]byte
 	from   int // first block of q that changes between rounds
 	qArray [64]byte
 }
 
+var ff1States = sync.Pool{New: func() any { return new(ff1State) }}
+
 func (f *ff1) newState(radix uint32, n, u, t, b int, tweak []byte) *ff1State {
-	s := &ff1State{f: f}
-	var p [16]byte
+	s := ff1States.Get().(*ff1State)
+	s.f = f
+	p := s.fixed[:]
 	p[0], p[1], p[2] = 1, 2, 1
 	p[3], p[4], p[5] = byte(radix>>16), byte(radix>>8), byte(radix)
 	p[6] = ff1Rounds
 	p[7] = byte(u)
 	binary.BigEndian.PutUint32(p[8:], uint32(n))
 	binary.BigEndian.PutUint32(p[12:], uint32(t))
-	f.block.Encrypt(s.fixed[:], p[:])
+	f.block.Encrypt(s.fixed[:], s.fixed[:])
 	pad := ((-t-b-1)%16 + 16) % 16
 	ql := t + pad + 1 + b
 	if ql <= len(s.qArray) {
@@ -119,12 +125,18 @@ func (f *ff1) newState(radix uint32, n, u, t, b int, tweak []byte) *ff1State {
 	return s
 }
 
-// prf returns R = PRF(P || Q) for the current tail of Q.
-func (s *ff1State) prf(r *[16]byte) {
-	*r = s.fixed
+func (s *ff1State) release() {
+	s.f = nil
+	s.q = nil
+	ff1States.Put(s)
+}
+
+// prf sets s.r = PRF(P || Q) for the current tail of Q.
+func (s *ff1State) prf() {
+	s.r = s.fixed
 	for i := s.from; i < len(s.q)/16; i++ {
-		subtle16(r[:], s.q[16*i:16*i+16])
-		s.f.block.Encrypt(r[:], r[:])
+		subtle16(s.r[:], s.q[16*i:16*i+16])
+		s.f.block.Encrypt(s.r[:], s.r[:])
 	}
 }
 
@@ -153,8 +165,8 @@ func (f *ff1) rounds64(radix uint32, n int, tweak []byte, a, b uint64, dec bool)
 	bl := (ceilBits(radix, v) + 7) / 8
 	d := 4*((bl+3)/4) + 4 // at most 12 here, since bl <= 8
 	st := f.newState(radix, n, u, len(tweak), bl, tweak)
+	defer st.release()
 	tail := st.q[len(st.q)-1-bl:]
-	var r [16]byte
 	for k := 0; k < ff1Rounds; k++ {
 		i := k
 		if dec {
@@ -173,8 +185,8 @@ func (f *ff1) rounds64(radix uint32, n int, tweak []byte, a, b uint64, dec bool)
 			tail[j] = byte(src)
 			src >>= 8
 		}
-		st.prf(&r)
-		y := remBytes(r[:d], m)
+		st.prf()
+		y := remBytes(st.r[:d], m)
 		if !dec {
 			c, carry := bits.Add64(a, y, 0)
 			if carry != 0 || c >= m {
@@ -223,10 +235,11 @@ func (f *ff1) roundsBig(radix uint32, tweak []byte, x []uint16, dec bool) {
 	bl := (ceilBits(radix, v) + 7) / 8
 	d := 4*((bl+3)/4) + 4
 	st := f.newState(radix, n, u, len(tweak), bl, tweak)
+	defer st.release()
 	tail := st.q[len(st.q)-1-bl:]
 	sbuf := make([]byte, (d+15)/16*16)
+	blk := make([]byte, 16)
 	y, c := new(big.Int), new(big.Int)
-	var r [16]byte
 	for k := 0; k < ff1Rounds; k++ {
 		i := k
 		if dec {
@@ -242,13 +255,13 @@ func (f *ff1) roundsBig(radix uint32, tweak []byte, x []uint16, dec bool) {
 		}
 		tail[0] = byte(i)
 		src.FillBytes(tail[1:])
-		st.prf(&r)
-		copy(sbuf, r[:])
+		st.prf()
+		copy(sbuf, st.r[:])
 		for j := 1; j < len(sbuf)/16; j++ {
-			var blk [16]byte
+			clear(blk)
 			binary.BigEndian.PutUint64(blk[8:], uint64(j))
-			subtle16(blk[:], r[:])
-			f.block.Encrypt(sbuf[16*j:], blk[:])
+			subtle16(blk, st.r[:])
+			f.block.Encrypt(sbuf[16*j:], blk)
 		}
 		y.SetBytes(sbuf[:d])
 		if !dec {

@@ -71,8 +71,15 @@ func (m *Masker) derive(label, kind string) [32]byte {
 // AES-256 key derived from the same kind.
 type keyed struct {
 	kind string
-	pool sync.Pool // of hash.Hash keyed with K_kind
+	pool sync.Pool // of *macState keyed with K_kind
 	ff   *ff1
+}
+
+// macState is a pooled HMAC with its output buffer (kept off the stack:
+// hash.Hash's methods would move it to the heap on every call).
+type macState struct {
+	h   hash.Hash
+	out [32]byte
 }
 
 // keyed returns (and caches) the key material for kind.
@@ -89,32 +96,32 @@ func (m *Masker) keyed(kind string) *keyed {
 		panic(err) // unreachable: a 32-byte key is always valid for AES
 	}
 	k := &keyed{kind: kind, ff: f}
-	k.pool.New = func() any { return hmac.New(sha256.New, macKey[:]) }
+	k.pool.New = func() any { return &macState{h: hmac.New(sha256.New, macKey[:])} }
 	m.keys[kind] = k
 	return k
 }
 
 // sum returns HMAC(K_kind, parts...).
 func (k *keyed) sum(parts ...[]byte) [32]byte {
-	h := k.pool.Get().(hash.Hash)
-	h.Reset()
+	st := k.pool.Get().(*macState)
+	st.h.Reset()
 	for _, p := range parts {
-		h.Write(p)
+		st.h.Write(p)
 	}
-	var out [32]byte
-	h.Sum(out[:0])
-	k.pool.Put(h)
+	st.h.Sum(st.out[:0])
+	out := st.out
+	k.pool.Put(st)
 	return out
 }
 
 // sum1 is sum for a single part, without the variadic slice.
 func (k *keyed) sum1(p []byte) [32]byte {
-	h := k.pool.Get().(hash.Hash)
-	h.Reset()
-	h.Write(p)
-	var out [32]byte
-	h.Sum(out[:0])
-	k.pool.Put(h)
+	st := k.pool.Get().(*macState)
+	st.h.Reset()
+	st.h.Write(p)
+	st.h.Sum(st.out[:0])
+	out := st.out
+	k.pool.Put(st)
 	return out
 }
 
@@ -161,6 +168,13 @@ func pick(r uint64, n int) int {
 // Normalize). The leak scan compares digests of source and target values
 // without keeping either: equal digests mean equal normalized values.
 func (m *Masker) Digest(class string, value []byte) [16]byte {
+	switch class {
+	case NormDigits, NormPhone:
+		class = NormDigits
+	case NormExact:
+	default:
+		class = NormText
+	}
 	k := m.keyed("digest\x00" + class)
 	h := k.sum1(Normalize(class, value))
 	var out [16]byte

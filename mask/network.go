@@ -310,7 +310,12 @@ func (t *uuidT) Mask(v []byte) ([]byte, error) {
 			j++
 		}
 	}
-	return tv.finish(string(out)), nil
+	// Hex digits and letters trade places, so the case goes back by class.
+	res := string(out)
+	if caseClass(tv.core) == caseUpper {
+		res = strings.ToUpper(res)
+	}
+	return []byte(tv.lead + res + tv.trail), nil
 }
 
 func hexVal(c byte) uint16 {

@@ -124,9 +124,20 @@ func caseClass(s string) int {
 	return caseMixed
 }
 
-// appendCase appends masked with orig's letter case: per position when both
-// have the same number of characters, else by orig's case class.
+// appendCase appends masked with orig's letter case: all lower, all upper
+// or title case when orig is; otherwise (mixed case) per position when both
+// have the same number of characters, else as masked is.
 func appendCase(dst []byte, orig, masked string) []byte {
+	switch caseClass(orig) {
+	case caseLower:
+		return append(dst, lower(masked)...)
+	case caseUpper:
+		return append(dst, strings.ToUpper(masked)...)
+	case caseTitle:
+		return append(dst, titleCase(masked)...)
+	case caseNone:
+		return append(dst, masked...)
+	}
 	if isASCII(orig) && isASCII(masked) {
 		if len(orig) == len(masked) {
 			for i := 0; i < len(masked); i++ {
@@ -155,14 +166,6 @@ func appendCase(dst []byte, orig, masked string) []byte {
 			dst = utf8.AppendRune(dst, c)
 		}
 		return dst
-	}
-	switch caseClass(orig) {
-	case caseLower:
-		return append(dst, strings.ToLower(masked)...)
-	case caseUpper:
-		return append(dst, strings.ToUpper(masked)...)
-	case caseTitle:
-		return append(dst, titleCase(masked)...)
 	}
 	return append(dst, masked...)
 }

@@ -130,7 +130,7 @@ func (x rawReader) Read(p []byte) (int, error) {
 	}
 	n, err := r.src.Read(p)
 	if err != nil {
-		r.finish(err)
+		r.endOfStream(err)
 		if r.err != nil {
 			return n, r.err
 		}
@@ -138,7 +138,16 @@ func (x rawReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// finish records the end of the stream (io.EOF or an error) and releases the session.
+// endOfStream handles the pipe's end (io.EOF or the COPY's error): the COPY
+// goroutine closed the pipe and is about to finish, so wait for it and
+// release the session without cancelling anything.
+func (r *copyRows) endOfStream(err error) {
+	<-r.copyDone
+	r.finish(err)
+}
+
+// finish records the end of the stream (io.EOF or an error) and releases the
+// session, cancelling the COPY if it is still running.
 func (r *copyRows) finish(err error) {
 	if err != io.EOF && r.err == nil {
 		r.err = err
@@ -159,7 +168,7 @@ func (r *copyRows) Next() bool {
 		if errors.Is(err, errTruncatedRow) {
 			err = fmt.Errorf("%s: %w", r.label, err)
 		}
-		r.finish(err)
+		r.endOfStream(err)
 		return false
 	}
 	if r.ncols >= 0 && len(row) != r.ncols {
@@ -189,6 +198,7 @@ func (r *copyRows) Close() error {
 		select {
 		case <-r.copyDone:
 		default:
+			r.snap.cancels.Add(1)
 			r.discard.Store(true)
 			r.pr.CloseWithError(errRowsClosed)
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dbtwin/dbtwin"
@@ -171,6 +172,8 @@ type Snapshot struct {
 	schema *dbtwin.Schema
 	free   chan *pgx.Conn
 
+	cancels atomic.Int64 // COPYs cancelled by an early Close (for tests)
+
 	mu     sync.Mutex
 	live   int // sessions alive, free or in use
 	closed bool
@@ -206,6 +209,9 @@ func (s *Snapshot) importSession(ctx context.Context) (*pgx.Conn, error) {
 
 // acquire waits for a free session of the snapshot.
 func (s *Snapshot) acquire(ctx context.Context) (*pgx.Conn, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	select {
 	case c := <-s.free:
 		return c, nil

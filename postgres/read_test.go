@@ -81,6 +81,17 @@ func TestSnapshotSeesOnePointInTime(t *testing.T) {
 			t.Errorf("reader %d saw %d rows, want the 1000 of the snapshot", i, n)
 		}
 	}
+	raw, err := snap.Read(ctx, dbtwin.ReadRequest{Table: items})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(io.Discard, raw.(dbtwin.RawRows).Raw()); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	if n := snap.cancels.Load(); n != 0 {
+		t.Errorf("%d COPYs were cancelled, though every read ran to its end", n)
+	}
 	if n, err := snap.Count(ctx, items, "name = 'new'"); err != nil || n != 0 {
 		t.Errorf("Count of new rows = %d, %v", n, err)
 	}

@@ -23,8 +23,8 @@ func splitScript(script string) []statement {
 	hasCode := false
 	atLineStart := true
 	flush := func() {
-		if hasCode {
-			out = append(out, statement{SQL: strings.TrimSpace(cur.String()), Line: startLine})
+		if sql := strings.TrimSpace(cur.String()); hasCode && sql != "" {
+			out = append(out, statement{SQL: sql, Line: startLine})
 		}
 		cur.Reset()
 		hasCode = false

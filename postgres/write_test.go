@@ -54,6 +54,12 @@ func TestWriteEncodesRows(t *testing.T) {
 	if c, err := tg.Count(ctx, tb); err != nil || c != 4 {
 		t.Errorf("Count = %d, %v", c, err)
 	}
+	var sc string
+	if err := tg.pool.withConn(ctx, func(c *pgx.Conn) error {
+		return c.QueryRow(ctx, "SHOW synchronous_commit").Scan(&sc)
+	}); err != nil || sc != "off" {
+		t.Errorf("target session synchronous_commit = %q, %v", sc, err)
+	}
 }
 
 func TestWriteErrorsNameTheTable(t *testing.T) {

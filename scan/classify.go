@@ -46,10 +46,17 @@ func allowed(group, cat string) bool {
 	return false
 }
 
-// suggestion is the transformer WriteConfig proposes for a category.
-func suggestion(cat string) string {
+// suggestion is the transformer WriteConfig proposes for a category, given
+// the column's kind (the mask catalogue's transformers accept given kinds).
+func suggestion(cat string, kind dbtwin.Kind) string {
+	switch kind {
+	case dbtwin.KindBytes, dbtwin.KindArray:
+		return "null"
+	case dbtwin.KindUUID:
+		return "uuid"
+	}
 	switch cat {
-	case CatEmail, CatPhone, CatFirstName, CatLastName, CatCity, CatPostcode, CatIBAN, CatIP:
+	case CatEmail, CatPhone, CatFirstName, CatLastName, CatCity, CatPostcode, CatIBAN, CatIP, CatUsername:
 		return cat
 	case CatCreditCard:
 		return "credit_card"
@@ -61,7 +68,7 @@ func suggestion(cat string) string {
 		return "date"
 	case CatNationalID:
 		return "digits"
-	case CatSecret, CatUsername:
+	case CatSecret:
 		return "hash"
 	case CatPhoto:
 		return "null"
@@ -295,9 +302,14 @@ func decide(h nameHint, group string, vs *valueStats, now time.Time) *candidate 
 			ev = append(ev, fmt.Sprintf("but only %d/%d sampled values look like %s (%s)", k, vs.n, sp.label, pct(k, vs.n)))
 			conf = 0.3
 		default:
-			if sp.mask != 0 || h.cat == CatBirthDate {
+			switch {
+			case h.cat == CatBirthDate:
+				ev = append(ev, fmt.Sprintf("%d/%d sampled values give an age of 0-110 (%s)", k, vs.n, pct(k, vs.n)))
+			case sp.mask != 0 && sp.mask == sp.strong:
+				ev = append(ev, fmt.Sprintf("%d/%d sampled values match %s (%s)", k, vs.n, sp.strongLabel, pct(k, vs.n)))
+			case sp.mask != 0:
 				ev = append(ev, fmt.Sprintf("%d/%d sampled values look like %s (%s)", k, vs.n, sp.label, pct(k, vs.n)))
-			} else {
+			default:
 				r = 0.5
 			}
 			conf = 0.75 + 0.24*r
@@ -381,7 +393,7 @@ func classifyColumn(table string, col *dbtwin.Column, values []string, now time.
 	mk := func(c *candidate) *PII {
 		conf := math.Round(c.conf*100) / 100
 		return &PII{Table: table, Column: col.Name, Category: c.cat, Confidence: conf, Level: levelOf(conf),
-			Evidence: c.evidence, Suggest: suggestion(c.cat)}
+			Evidence: c.evidence, Suggest: suggestion(c.cat, col.Kind)}
 	}
 	// JSON documents (a json column, or text holding JSON).
 	if vs.json != nil && vs.json.docs > 0 && (group == "json" || vs.json.docs*2 >= vs.n) {
@@ -393,6 +405,11 @@ func classifyColumn(table string, col *dbtwin.Column, values []string, now time.
 		}
 	}
 	best := decide(h, group, vs, now)
+	if best != nil && best.cat == CatCity && best.conf >= 0.5 && isPlaceTable(table) {
+		// city.city: the list of places an address refers to, not a person's.
+		best.conf = 0.4
+		best.evidence = append(best.evidence, "the table is a list of places (reference data), not of people")
+	}
 	if best != nil && best.conf >= 0.5 {
 		return mk(best)
 	}
@@ -409,6 +426,19 @@ func classifyColumn(table string, col *dbtwin.Column, values []string, now time.
 		return mk(best)
 	}
 	return nil
+}
+
+// isPlaceTable reports whether a table lists places ("city", "towns").
+func isPlaceTable(table string) bool {
+	if i := strings.LastIndexByte(table, '.'); i >= 0 {
+		table = table[i+1:]
+	}
+	for _, t := range stems(table) {
+		if w, ok := words[t]; ok && w.cat == CatCity {
+			return true
+		}
+	}
+	return false
 }
 
 // jsonFinding reports the personal data found at JSON key paths.
@@ -429,7 +459,7 @@ func jsonFinding(table, column string, jp *jsonPaths, now time.Time) *PII {
 		}
 		conf := math.Round(c.conf*100) / 100
 		top = max(top, conf)
-		found = append(found, PathPII{Path: p, Category: c.cat, Confidence: conf, Suggest: suggestion(c.cat),
+		found = append(found, PathPII{Path: p, Category: c.cat, Confidence: conf, Suggest: suggestion(c.cat, dbtwin.KindText),
 			Evidence: strings.Join(c.evidence, "; ")})
 	}
 	if len(found) == 0 {

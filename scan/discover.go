@@ -182,7 +182,9 @@ func (s *scanner) discover(ctx context.Context, samples []*tableSample, pii map[
 				sameCat = a.pii
 			}
 			na := normName(a.col.Name)
-			sameName := na == normName(b.col.Name) && !genericNames[na] && !a.selfKey && !b.selfKey &&
+			sameName := na == normName(b.col.Name) && !genericNames[na] && identifierName(a.col.Name) &&
+				!namesTable(s.schema, a.col.Name) &&
+				!a.selfKey && !b.selfKey &&
 				a.nonNull >= 20 && b.nonNull >= 20 && a.distinctRatio() >= 0.8 && b.distinctRatio() >= 0.8
 			if sameCat == "" && !sameName {
 				continue
@@ -243,12 +245,23 @@ func (s *scanner) rank(cands []*fkCand, vcands []*valCand, ranges map[*keyCol][2
 		}
 	}
 	var out []Relationship
-	linked := map[[2]*keyCol]bool{}
-	parentOf := map[*keyCol]*keyCol{}
+	linked := map[[2]string]bool{}
+	parentOf := map[string]string{}
+	for _, r := range s.schema.Relations() {
+		if len(r.FromColumns) == 1 && len(r.ToColumns) == 1 {
+			from := canonical(s.schema, r.FromTable) + "." + r.FromColumns[0]
+			if t := s.schema.Table(r.FromTable); t != nil && t.PartitionOf != "" {
+				from = t.PartitionOf + "." + r.FromColumns[0]
+			}
+			to := canonical(s.schema, r.ToTable) + "." + r.ToColumns[0]
+			linked[[2]string{from, to}] = true
+			parentOf[from] = to
+		}
+	}
 	for _, child := range order {
 		c := best[child]
-		linked[[2]*keyCol{c.child, c.parent}] = true
-		parentOf[c.child] = c.parent
+		linked[[2]string{c.child.name(), c.parent.name()}] = true
+		parentOf[c.child.name()] = c.parent.name()
 		r := Relationship{
 			From: Endpoint{Table: c.child.table().QualifiedName(), Columns: []string{c.child.col.Name}},
 			To:   Endpoint{Table: c.parent.table().QualifiedName(), Columns: []string{c.parent.col.Name}},
@@ -258,10 +271,11 @@ func (s *scanner) rank(cands []*fkCand, vcands []*valCand, ranges map[*keyCol][2
 		out = append(out, r)
 	}
 	for _, v := range vcands {
-		if linked[[2]*keyCol{v.a, v.b}] || linked[[2]*keyCol{v.b, v.a}] {
+		an, bn := v.a.name(), v.b.name()
+		if linked[[2]string{an, bn}] || linked[[2]string{bn, an}] {
 			continue
 		}
-		if pa, pb := parentOf[v.a], parentOf[v.b]; pa != nil && pa == pb {
+		if pa, pb := parentOf[an], parentOf[bn]; pa != "" && pa == pb {
 			continue
 		}
 		ab, ba := v.ab.coverage, v.ba.coverage
@@ -302,6 +316,36 @@ func (s *scanner) rank(cands []*fkCand, vcands []*valCand, ranges map[*keyCol][2
 		return relKey(out[i]) < relKey(out[j])
 	})
 	return out
+}
+
+// identifierName reports whether a column's name says it identifies
+// something ("national_id", "vat_number", "customer_code").
+func identifierName(column string) bool {
+	ts := stems(column)
+	if len(ts) == 0 {
+		return false
+	}
+	if idSuffixes[ts[len(ts)-1]] {
+		return true
+	}
+	_, ok := NameCategory(column)
+	return ok
+}
+
+// namesTable reports whether a column's name refers to a table of the
+// schema ("track_id" and a table "track"): such columns are references,
+// not shared identifiers.
+func namesTable(schema *dbtwin.Schema, column string) bool {
+	ct := stems(column)
+	if len(ct) > 1 && idSuffixes[ct[len(ct)-1]] {
+		ct = ct[:len(ct)-1]
+	}
+	for _, t := range schema.Tables {
+		if hasSuffixSeq(ct, tableStems(t)) {
+			return true
+		}
+	}
+	return false
 }
 
 // distinctEstimate is the number of distinct values a column holds, from

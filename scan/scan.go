@@ -67,11 +67,14 @@ func Run(ctx context.Context, snap dbtwin.Snapshot, opt Options) (*Result, error
 		res.Stats.Tables++
 		if ts.total > 0 {
 			res.Stats.DatabaseRows += ts.total
+		} else {
+			res.Stats.DatabaseRows += int64(ts.rows) // unknown size: at least what was read
 		}
-		res.PII = append(res.PII, classifyTable(ts, opt.Now)...)
-		for _, p := range res.PII {
+		found := classifyTable(ts, opt.Now)
+		for _, p := range found {
 			piiCat[p.Table+"."+p.Column] = p.Category
 		}
+		res.PII = append(res.PII, found...)
 		samples = append(samples, ts)
 	}
 	if skipped > 0 {
@@ -115,7 +118,7 @@ func classifyTable(ts *tableSample, now time.Time) []PII {
 			}
 			out = append(out, PII{Table: table, Column: c.Name, Category: h.cat, Confidence: conf, Level: levelOf(conf),
 				Evidence: []string{fmt.Sprintf("name matches '%s'", h.word), "binary or UUID column: judged by its name only"},
-				Suggest:  suggestion(h.cat)})
+				Suggest:  suggestion(h.cat, c.Kind)})
 			continue
 		}
 		if p := classifyColumn(table, c, values, now); p != nil {

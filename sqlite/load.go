@@ -24,7 +24,7 @@ func (t *Target) Write(ctx context.Context, tbl *dbtwin.Table, columns []string,
 	if err != nil {
 		return 0, err
 	}
-	classed, _ := rows.(ClassedRows)
+	classed, _ := dbtwin.UnwrapRows[ClassedRows](rows)
 	ncol := len(columns)
 	per := rowsPerStatement
 	if per*ncol > maxVariables {

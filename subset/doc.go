@@ -45,12 +45,13 @@
 //     value, within the caps; they expand and are closed in turn.
 //   - Configured relations of kind "fk" are treated like declared foreign keys.
 //
-// After the roots' fixpoint, every table that still has no row, and every
-// table that only value relations reached (so that rows without a match are
-// represented as in production, e.g. purchases by guests who never became
-// users), gets a deterministic sample of unreachable.percent (default 10),
-// at least one row if it has rows; sampled rows are then closed over their
-// parents. Tables configured exclude or empty get no rows; a plan in which a
+// After the roots' fixpoint, every table that still has no row gets a
+// deterministic sample of unreachable.percent (default 10), at least one row
+// if it has rows. A table that only value relations reached gets the same
+// sample of its rows that match nothing on the other side (e.g. purchases by
+// guests who never became users), so that the twin shares values across the
+// relation in about the proportion production does. Sampled rows are then
+// closed over their parents. Tables configured exclude or empty get no rows; a plan in which a
 // table that gets rows references such a table is refused, naming the
 // foreign key.
 //
@@ -92,6 +93,7 @@
 //
 //	graph.go     relations resolved against the schema, partitions, SCCs
 //	plan.go      configuration validation, rules and paths per table
+//	errors.go    configuration errors with positions, name suggestions
 //	estimate.go  row estimates for the plan
 //	keyset.go    hashing, key tuples, roaring/hashed key sets, key budget
 //	state.go     per-table traversal state, identity columns

@@ -51,11 +51,10 @@ type Plan struct {
 	// (a single table: a self-reference).
 	Cycles [][]string `json:"cycles,omitempty"`
 
-	g      *graph
-	roots  []*rootRule
-	leaf   []*leafRule // by graph leaf index
-	order  []int       // reached leaves in the order reach found them
-	byName map[string]int
+	g     *graph
+	roots []*rootRule
+	leaf  []*leafRule // by graph leaf index
+	order []int       // reached leaves in the order reach found them
 }
 
 // RootPlan is one configured root.
@@ -114,30 +113,6 @@ type rootRule struct {
 	table  *dbtwin.Table
 	leaves []*dbtwin.Table
 	how    string
-	index  int
-}
-
-// usageError is a configuration error: it unwraps to dbtwin.ErrUsage without
-// repeating "usage error" in its message.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-func (e *usageError) Unwrap() error { return dbtwin.ErrUsage }
-
-func posText(p config.Pos) string {
-	switch {
-	case p.Line == 0 && p.File == "":
-		return "subset"
-	case p.Line == 0:
-		return p.File
-	case p.File == "":
-		return fmt.Sprintf("line %d:%d", p.Line, p.Column)
-	}
-	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
-}
-
-func usagef(p config.Pos, format string, args ...any) error {
-	return &usageError{msg: posText(p) + ": " + fmt.Sprintf(format, args...)}
 }
 
 // NewPlan resolves a subset configuration against a schema. rels are the
@@ -157,7 +132,7 @@ func NewPlan(s *dbtwin.Schema, rels []dbtwin.Relation, cfg *config.Subset) (*Pla
 		return nil, err
 	}
 	p := &Plan{g: g, Roots: []RootPlan{}, MaxPerParent: cfg.Children.MaxPerParent, MaxRows: cfg.Children.MaxRows,
-		UnreachablePercent: DefaultUnreachablePercent, byName: map[string]int{}}
+		UnreachablePercent: DefaultUnreachablePercent}
 	var errs []error
 	if p.MaxPerParent < 0 || p.MaxRows < 0 {
 		errs = append(errs, usagef(cfg.Pos, "subset children: max_per_parent and max_rows must be positive (0 or absent = default)"))
@@ -188,17 +163,6 @@ func NewPlan(s *dbtwin.Schema, rels []dbtwin.Relation, cfg *config.Subset) (*Pla
 	p.reach()
 	p.Cycles = g.cycles()
 	return p, nil
-}
-
-func lookup(s *dbtwin.Schema, name string, pos config.Pos, what string) (*dbtwin.Table, error) {
-	if t := s.Table(name); t != nil {
-		return t, nil
-	}
-	hint := "check the spelling (schema.table)"
-	if near := nearest(s.TableNames(), name); near != "" {
-		hint = "did you mean " + near + "?"
-	}
-	return nil, usagef(pos, "%s: table %q is not in the source: %s", what, name, hint)
 }
 
 func (p *Plan) applyTables(cfg *config.Subset) []error {
@@ -242,7 +206,7 @@ func (p *Plan) applyTables(cfg *config.Subset) []error {
 
 func (p *Plan) applyRoots(cfg *config.Subset) []error {
 	var errs []error
-	for i, rc := range cfg.Roots {
+	for _, rc := range cfg.Roots {
 		t, err := lookup(p.g.schema, rc.Table, rc.Pos, "subset root")
 		if err != nil {
 			errs = append(errs, err)
@@ -265,7 +229,7 @@ func (p *Plan) applyRoots(cfg *config.Subset) []error {
 				errs = append(errs, usagef(rc.Pos, "subset root %s: the table is configured %s, so it cannot be a root", t, off))
 			}
 		}
-		r := &rootRule{cfg: rc, table: t, leaves: leaves, how: rootHow(rc), index: i}
+		r := &rootRule{cfg: rc, table: t, leaves: leaves, how: rootHow(rc)}
 		p.roots = append(p.roots, r)
 		p.Roots = append(p.Roots, RootPlan{Table: t.QualifiedName(), Where: rc.Where, Percent: rc.Percent,
 			Limit: rc.Limit, OrderBy: rc.OrderBy, EstimatedRows: -1})
@@ -414,7 +378,6 @@ func (p *Plan) buildTables() {
 			}
 			tp.How = "partitioned: rows are selected in its partitions (" + strings.Join(names, ", ") + ")"
 		}
-		p.byName[tp.Table] = len(p.Tables)
 		p.Tables = append(p.Tables, tp)
 	}
 }
@@ -436,7 +399,7 @@ func (p *Plan) how(i int) string {
 	case RuleChildren:
 		return "children of " + r.step.From + " via " + r.step.Via
 	case RuleValue:
-		return "value matches of " + r.step.From + " via " + r.step.Via + ", plus a " + pct + "% sample of the rest"
+		return "value matches of " + r.step.From + " via " + r.step.Via + ", plus a " + pct + "% sample of the rows matching nothing"
 	case RuleParents:
 		return "parents of " + r.step.From + " via " + r.step.Via
 	case RuleUnreachable:
@@ -460,44 +423,4 @@ func (p *Plan) path(i int) []PathStep {
 		out[k] = rev[len(rev)-1-k]
 	}
 	return out
-}
-
-// nearest returns the name closest to want (case-insensitive edit distance),
-// or "" if none is close.
-func nearest(names []string, want string) string {
-	best, bestD := "", len(want)/2+2
-	lw := strings.ToLower(want)
-	for _, n := range names {
-		ln := strings.ToLower(n)
-		d := editDistance(ln, lw)
-		if i := strings.LastIndexByte(ln, '.'); i >= 0 {
-			if d2 := editDistance(ln[i+1:], lw); d2 < d {
-				d = d2
-			}
-		}
-		if d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/dbtwin/dbtwin"
@@ -96,11 +97,13 @@ func (tr *traversal) orderBy(user string, st *tstate) string {
 }
 
 // sampleUnreached gives rows to every table that still has none (no root
-// reaches it, or the rows reached it through no path), and to tables that
-// only value relations reached, so that their rows without a match are
-// represented too: a deterministic sample of UnreachablePercent, at least one
-// row when the table has rows. Sampled rows are then closed over their
-// parents, not followed to their children.
+// reaches it, or the paths that reach it brought no row): a deterministic
+// sample of UnreachablePercent, at least one row when the table has rows.
+// Tables that only value relations reached get the same sample of their rows
+// that match nothing on the other side of those relations, so that the twin
+// holds, as production does, both rows that share values (brought by the
+// value relation) and rows that share none. Sampled rows are closed over
+// their parents, not followed to their children.
 func (tr *traversal) sampleUnreached(ctx context.Context) error {
 	pct := tr.p.UnreachablePercent
 	thr, all := pctThreshold(pct)
@@ -114,17 +117,24 @@ func (tr *traversal) sampleUnreached(ctx context.Context) error {
 		}
 	}
 	for _, st := range todo {
+		valueOnly := st.rows > 0
 		how := "unreachable sample " + formatPct(pct) + "%"
-		if st.rows > 0 {
-			how = "sample " + formatPct(pct) + "% (reached only through value relations)"
+		if valueOnly {
+			how = "sample " + formatPct(pct) + "% of the rows without a value match"
 		}
 		var ibuf [][]byte
 		var taken int64
+		var cands []string
 		best := &topK{k: 1}
 		n, err := tr.read(ctx, dbtwin.ReadRequest{Table: st.t, Columns: st.cols}, st, func(row dbtwin.Row) (bool, error) {
 			ibuf = pick(ibuf, row, st.idPos)
 			h := hashTuple(st.seed, ibuf)
-			if all || h < thr {
+			switch {
+			case (all || h < thr) && valueOnly:
+				cands = append(cands, string(appendTuple(nil, row)))
+				tr.b.take(1)
+				return false, tr.b.check(st.name)
+			case all || h < thr:
 				taken++
 				_, err := tr.add(st, row, roleSample, how)
 				return false, err
@@ -136,7 +146,15 @@ func (tr *traversal) sampleUnreached(ctx context.Context) error {
 			return err
 		}
 		st.scanned = n
-		if taken == 0 && st.rows == 0 && len(best.c) > 0 {
+		if valueOnly {
+			err := tr.addUnmatched(ctx, st, cands, how)
+			tr.b.release(int64(len(cands)))
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if taken == 0 && len(best.c) > 0 {
 			row, err := decodeTuple([]byte(best.c[0].row), len(st.cols))
 			if err != nil {
 				return err
@@ -144,6 +162,78 @@ func (tr *traversal) sampleUnreached(ctx context.Context) error {
 			if _, err := tr.add(st, row, roleSample, how); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// addUnmatched selects the candidate rows (encoded) of st whose values find
+// no row on the other side of any of st's value relations.
+func (tr *traversal) addUnmatched(ctx context.Context, st *tstate, cands []string, how string) error {
+	rows := make([][][]byte, len(cands))
+	for i, c := range cands {
+		r, err := decodeTuple([]byte(c), len(st.cols))
+		if err != nil {
+			return err
+		}
+		rows[i] = r
+	}
+	drop := make([]bool, len(rows))
+	for _, fs := range st.follows {
+		if fs.f.role != roleValue {
+			continue
+		}
+		var values []string
+		want := map[string]bool{}
+		for _, r := range rows {
+			v := pick(nil, r, fs.pos)
+			if k := string(appendTuple(nil, v)); !anyNil(v) && !want[k] {
+				want[k] = true
+				values = append(values, k)
+			}
+		}
+		sort.Strings(values)
+		matched := map[string]bool{}
+		for _, dst := range fs.f.dst {
+			collect := func(row dbtwin.Row) (bool, error) {
+				if k := string(appendTuple(nil, row)); want[k] {
+					matched[k] = true
+				}
+				return false, nil
+			}
+			if len(values) > 4*tr.batch {
+				if _, err := tr.read(ctx, dbtwin.ReadRequest{Table: dst.t, Columns: fs.f.dstCols}, dst, collect); err != nil {
+					return err
+				}
+				continue
+			}
+			for lo := 0; lo < len(values); lo += tr.batch {
+				var tuples [][][]byte
+				for _, k := range values[lo:min(lo+tr.batch, len(values))] {
+					v, err := decodeTuple([]byte(k), len(fs.f.dstCols))
+					if err != nil {
+						return err
+					}
+					tuples = append(tuples, v)
+				}
+				req := dbtwin.ReadRequest{Table: dst.t, Columns: fs.f.dstCols, Where: tr.d.in(dst.t, fs.f.dstCols, tuples)}
+				if _, err := tr.read(ctx, req, dst, collect); err != nil {
+					return err
+				}
+			}
+		}
+		for i, r := range rows {
+			if matched[string(appendTuple(nil, pick(nil, r, fs.pos)))] {
+				drop[i] = true
+			}
+		}
+	}
+	for i, r := range rows {
+		if drop[i] {
+			continue
+		}
+		if _, err := tr.add(st, r, roleSample, how); err != nil {
+			return err
 		}
 	}
 	return nil

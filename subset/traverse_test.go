@@ -177,6 +177,12 @@ func TestIncidentValueRelation(t *testing.T) {
 	if guestOnly < 20 || guestOnly > 90 {
 		t.Errorf("guest-only purchases = %d, want about 10%% of 500", guestOnly)
 	}
+	// The sample of the rest takes only rows matching no user: purchases of
+	// users outside the subset would distort the overlap.
+	if matched+guestOnly != o.count("guest_purchases") {
+		t.Errorf("%d guest purchases kept, %d of selected users, %d guest-only: the rest belong to users not selected",
+			o.count("guest_purchases"), matched, guestOnly)
+	}
 	if n := o.count("orders"); n != 3*len(users) {
 		t.Errorf("orders = %d, want 3 per selected user (%d)", n, 3*len(users))
 	}

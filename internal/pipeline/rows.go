@@ -14,6 +14,9 @@ type filterRows struct {
 	keep func(dbtwin.Row) bool
 }
 
+// Unwrap exposes the filtered stream (values pass unchanged).
+func (f *filterRows) Unwrap() dbtwin.Rows { return f.Rows }
+
 func (f *filterRows) Next() bool {
 	for f.Rows.Next() {
 		if f.keep(f.Rows.Row()) {
@@ -60,6 +63,9 @@ type countRows struct {
 	dbtwin.Rows
 	rows, bytes *atomic.Int64
 }
+
+// Unwrap exposes the counted stream (values pass unchanged).
+func (c *countRows) Unwrap() dbtwin.Rows { return c.Rows }
 
 func (c *countRows) Next() bool {
 	if !c.Rows.Next() {

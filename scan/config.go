@@ -1,0 +1,268 @@
+package scan
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/dbtwin/dbtwin"
+)
+
+// WriteConfig writes a starter dbtwin.yaml from a scan: mask rules for the
+// personal data found (high and medium confidence active, low commented
+// out), the columns judged safe under keep, the undeclared links
+// (high-confidence active, medium commented out) and a commented-out subset
+// section rooted at the table most others hang from. Every rule carries its
+// category, confidence and evidence as a comment; no value is copied.
+func WriteConfig(w io.Writer, res *Result, schema *dbtwin.Schema) error {
+	if res == nil || schema == nil {
+		return fmt.Errorf("write config: %w: a scan result and its schema are both needed", dbtwin.ErrUsage)
+	}
+	ew := &errWriter{w: w}
+	st := res.Stats
+	ew.printf("# dbtwin.yaml: starter configuration written by `dbtwin init` from a scan of a %s database\n", res.Engine)
+	ew.printf("# (%d tables, %s of about %s rows sampled, %d queries).\n", st.Tables, thousands(st.Rows), thousands(st.DatabaseRows), st.Queries)
+	ew.printf("# The scan reads samples, so it can miss or misjudge a column: review every rule before\n")
+	ew.printf("# trusting it. Comments give each rule's category, confidence and evidence (counts only).\n")
+	ew.printf("version: 1\n")
+	writeMask(ew, res, schema)
+	writeKeep(ew, res, schema)
+	writeRelations(ew, res)
+	writeSubset(ew, res, schema)
+	return ew.err
+}
+
+func writeMask(ew *errWriter, res *Result, schema *dbtwin.Schema) {
+	byTable := map[string][]PII{}
+	var tables []string
+	for _, p := range res.PII {
+		if _, ok := byTable[p.Table]; !ok {
+			tables = append(tables, p.Table)
+		}
+		byTable[p.Table] = append(byTable[p.Table], p)
+	}
+	ew.printf("\n# Personal data to mask: table -> column -> transformer (see `dbtwin transformers`).\n")
+	ew.printf("# Active rules are high or medium confidence; commented-out ones are low: uncomment if right.\n")
+	active := 0
+	for _, p := range res.PII {
+		if p.Level != LevelLow && !generated(schema, p) {
+			active++
+		}
+	}
+	if active == 0 {
+		ew.printf("mask: {}\n")
+	} else {
+		ew.printf("mask:\n")
+	}
+	for _, t := range tables {
+		ps := byTable[t]
+		on := 0
+		for _, p := range ps {
+			if p.Level != LevelLow && !generated(schema, p) {
+				on++
+			}
+		}
+		ind := "  "
+		if on == 0 {
+			ew.printf("  # %s:\n", yamlKey(t))
+			ind = "  #   "
+		} else {
+			ew.printf("  %s:\n", yamlKey(t))
+			ind = "    "
+		}
+		for _, p := range ps {
+			prefix := ind
+			note := fmt.Sprintf("%s, %s %.2f: %s", p.Category, p.Level, p.Confidence, strings.Join(p.Evidence, "; "))
+			switch {
+			case generated(schema, p):
+				prefix = ind + "# "
+				note = "generated column: mask the columns it is computed from. " + note
+			case p.Level == LevelLow && on > 0:
+				prefix = ind + "# "
+			}
+			ew.printf("%s%s: %s  # %s\n", prefix, yamlKey(p.Column), ruleFor(p), oneLine(note))
+		}
+	}
+}
+
+func generated(schema *dbtwin.Schema, p PII) bool {
+	t := schema.Table(p.Table)
+	if t == nil {
+		return false
+	}
+	c := t.Column(p.Column)
+	return c != nil && c.Generated != ""
+}
+
+// ruleFor writes a finding's rule: the transformer name, or a flow map
+// with its parameters.
+func ruleFor(p PII) string {
+	switch p.Category {
+	case CatNationalID:
+		if p.Suggest == "digits" {
+			return "{transformer: digits, keep_length: true}"
+		}
+	case CatBirthDate:
+		if p.Suggest == "date" {
+			return "{transformer: date, age_band: 10}"
+		}
+	case CatJSONPII:
+		var parts []string
+		for _, pp := range p.Paths {
+			parts = append(parts, strconv.Quote(pp.Path)+": "+pp.Suggest)
+		}
+		return "{transformer: json, paths: {" + strings.Join(parts, ", ") + "}}"
+	}
+	return p.Suggest
+}
+
+// textish kinds are the ones strict mode asks about.
+func textish(k dbtwin.Kind) bool {
+	return k == dbtwin.KindText || k == dbtwin.KindOther || k == dbtwin.KindArray || k == dbtwin.KindJSON
+}
+
+func writeKeep(ew *errWriter, res *Result, schema *dbtwin.Schema) {
+	flagged := map[string]bool{}
+	for _, p := range res.PII {
+		flagged[p.Table+"."+p.Column] = true
+	}
+	var keep []string
+	for _, name := range schema.TableNames() {
+		t := schema.Table(name)
+		if t == nil || t.PartitionOf != "" {
+			continue
+		}
+		for _, c := range t.Columns {
+			if textish(c.Kind) && !flagged[name+"."+c.Name] && c.Generated == "" {
+				keep = append(keep, name+"."+c.Name)
+			}
+		}
+	}
+	ew.printf("\n# Text columns the scan judged free of personal data (strict mode copies them as they are).\n")
+	ew.printf("# Columns with a low-confidence finding are left out: decide for them above.\n")
+	if len(keep) == 0 {
+		ew.printf("keep: []\n")
+		return
+	}
+	ew.printf("keep:\n")
+	for _, k := range keep {
+		ew.printf("  - %s\n", yamlScalar(k))
+	}
+}
+
+func writeRelations(ew *errWriter, res *Result) {
+	var high, medium []Relationship
+	for _, r := range res.Relationships {
+		if r.Declared {
+			continue
+		}
+		switch r.Level {
+		case LevelHigh:
+			high = append(high, r)
+		case LevelMedium:
+			medium = append(medium, r)
+		}
+	}
+	ew.printf("\n# Links the database does not declare, found in the data. High confidence: active;\n")
+	ew.printf("# medium: commented out, uncomment the ones you recognise.\n")
+	if len(high) == 0 {
+		ew.printf("relations: []\n")
+	} else {
+		ew.printf("relations:\n")
+	}
+	for _, r := range high {
+		ew.printf("  - from: %s  # %s\n", yamlScalar(endpoint(r.From)), oneLine(relNote(r)))
+		ew.printf("    to: %s\n", yamlScalar(endpoint(r.To)))
+	}
+	for _, r := range medium {
+		ew.printf("  # - from: %s  # %s\n", yamlScalar(endpoint(r.From)), oneLine(relNote(r)))
+		ew.printf("  #   to: %s\n", yamlScalar(endpoint(r.To)))
+	}
+}
+
+func relNote(r Relationship) string {
+	return fmt.Sprintf("%s link, %s %.2f: %s", r.Kind, r.Level, r.Confidence, strings.Join(r.Evidence, "; "))
+}
+
+// subsetRoot picks the table most others hang from: incoming links, people
+// in it, and size.
+func subsetRoot(res *Result, schema *dbtwin.Schema) string {
+	score := map[string]float64{}
+	for _, r := range res.Relationships {
+		if r.Kind == "fk" && r.From.Table != r.To.Table && (r.Declared || r.Level == LevelHigh) {
+			score[canonical(schema, r.To.Table)]++
+		}
+	}
+	person := map[string]bool{}
+	for _, p := range res.PII {
+		switch p.Category {
+		case CatEmail, CatPersonName, CatFirstName, CatLastName, CatNationalID, CatPhone:
+			person[p.Table] = true
+		}
+	}
+	best, bestScore := "", -1.0
+	for _, name := range schema.TableNames() {
+		t := schema.Table(name)
+		if t == nil || t.PartitionOf != "" {
+			continue
+		}
+		sc := score[name]
+		if person[name] {
+			sc += 3
+		}
+		if t.RowEstimate > 0 {
+			sc += math.Log10(float64(t.RowEstimate) + 1)
+		}
+		if sc > bestScore {
+			best, bestScore = name, sc
+		}
+	}
+	return best
+}
+
+func canonical(schema *dbtwin.Schema, name string) string {
+	if t := schema.Table(name); t != nil {
+		return t.QualifiedName()
+	}
+	return name
+}
+
+func writeSubset(ew *errWriter, res *Result, schema *dbtwin.Schema) {
+	root := subsetRoot(res, schema)
+	if root == "" {
+		return
+	}
+	ew.printf("\n# Uncomment to copy a referentially complete subset instead of everything: rows of the\n")
+	ew.printf("# root, every row they need (parents), and capped children. Tables no root reaches still\n")
+	ew.printf("# get a sample.\n")
+	ew.printf("# subset:\n")
+	ew.printf("#   roots:\n")
+	ew.printf("#     - {table: %s, percent: 10}\n", yamlScalar(root))
+	ew.printf("#   children: {max_per_parent: 100}\n")
+	ew.printf("#   unreachable: {percent: 10}\n")
+}
+
+var plainYAML = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.$()-]*$`)
+
+// yamlKey quotes a table or column name when YAML needs it.
+func yamlKey(s string) string { return yamlScalar(s) }
+
+// yamlScalar writes s plain when it is safe, double-quoted otherwise.
+func yamlScalar(s string) string {
+	if plainYAML.MatchString(s) && !yamlReserved[strings.ToLower(s)] {
+		return s
+	}
+	return strconv.Quote(s)
+}
+
+var yamlReserved = map[string]bool{"true": true, "false": true, "yes": true, "no": true, "on": true,
+	"off": true, "null": true, "y": true, "n": true, "~": true}
+
+// oneLine keeps a comment on one line.
+func oneLine(s string) string {
+	s = strings.NewReplacer("\n", " ", "\r", " ").Replace(s)
+	return s
+}
