@@ -2,12 +2,269 @@ package clone
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/dbtwin/dbtwin"
 	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/mask"
+	"github.com/dbtwin/dbtwin/scan"
 )
+
+// colRef names one column of one table.
+type colRef struct{ table, column string }
+
+// ruleAt is a column's masking rule and where it came from.
+type ruleAt struct {
+	spec mask.Spec
+	pos  config.Pos
+	// via explains a rule applied automatically (it references a masked key).
+	via string
+}
+
+// Masking is the resolved masking of a whole schema: every column's rule,
+// including rules propagated along foreign keys and configured relations.
+type Masking struct {
+	rules map[colRef]ruleAt
+	// Unmasked lists columns whose names say they hold personal data but
+	// that have no rule and are not kept.
+	Unmasked []string
+}
+
+// Rule returns the rule of table.column, if any.
+func (m *Masking) Rule(table, column string) (mask.Spec, bool) {
+	r, ok := m.rules[colRef{table, column}]
+	return r.spec, ok
+}
+
+// Columns returns the masked columns of a table, sorted.
+func (m *Masking) Columns(table string) []string {
+	var out []string
+	for k := range m.rules {
+		if k.table == table {
+			out = append(out, k.column)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Len is the number of masked columns.
+func (m *Masking) Len() int { return len(m.rules) }
+
+// ResolveMasking reads the config's mask rules against the schema and
+// propagates each rule to every column linked to it: a column referencing a
+// masked key (foreign keys, declared or configured), a key referenced by a
+// masked column, a column sharing values through a configured relation, and
+// the partitions of a partitioned table. Linked columns must be masked
+// identically or the references would break; conflicting rules are errors.
+func ResolveMasking(schema *dbtwin.Schema, cfg *config.Config) (*Masking, error) {
+	m := &Masking{rules: map[colRef]ruleAt{}}
+	var errs config.Errors
+	for _, tm := range cfg.Mask {
+		t := schema.Table(tm.Table)
+		if t == nil {
+			continue // Validate reported it
+		}
+		for _, cr := range tm.Columns {
+			m.rules[colRef{t.QualifiedName(), cr.Column}] = ruleAt{
+				spec: mask.Spec{Transformer: cr.Rule.Transformer, Params: cr.Rule.Params, When: cr.Rule.When},
+				pos:  cr.Pos,
+			}
+		}
+	}
+	links := linkedColumns(schema, cfg)
+	for changed := true; changed; {
+		changed = false
+		for _, l := range links {
+			for _, dir := range [][2]colRef{{l.a, l.b}, {l.b, l.a}} {
+				from, to := dir[0], dir[1]
+				r, ok := m.rules[from]
+				if !ok {
+					continue
+				}
+				if have, ok := m.rules[to]; ok {
+					if specKey(have.spec) != specKey(r.spec) && have.via == "" && r.via == "" {
+						errs = append(errs, config.Errorf(have.pos,
+							"%s.%s and %s.%s are linked (%s) but masked differently: give both the same rule, or equal values would stop matching",
+							to.table, to.column, from.table, from.column, l.why))
+					}
+					continue
+				}
+				m.rules[to] = ruleAt{spec: r.spec, pos: r.pos, via: fmt.Sprintf("%s (linked to %s.%s)", l.why, from.table, from.column)}
+				changed = true
+			}
+		}
+	}
+	for _, t := range schema.Tables {
+		for _, c := range t.Columns {
+			if c.Generated != "" {
+				continue
+			}
+			if _, ok := m.rules[colRef{t.QualifiedName(), c.Name}]; ok || cfg.Kept(schema, t.QualifiedName(), c.Name) {
+				continue
+			}
+			if cat, ok := scan.NameCategory(c.Name); ok && !isKeyOnly(t, c) {
+				m.Unmasked = append(m.Unmasked, fmt.Sprintf("%s.%s (%s)", t.QualifiedName(), c.Name, cat))
+			}
+		}
+	}
+	sort.Strings(m.Unmasked)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return m, nil
+}
+
+// isKeyOnly reports whether a column is a surrogate key (an integer primary
+// key or a foreign key to one): "customer_id" names a person but holds no
+// personal data.
+func isKeyOnly(t *dbtwin.Table, c *dbtwin.Column) bool {
+	if c.Kind != dbtwin.KindInt && c.Kind != dbtwin.KindUUID {
+		return false
+	}
+	if t.PrimaryKey != nil {
+		for _, k := range t.PrimaryKey.Columns {
+			if k == c.Name {
+				return true
+			}
+		}
+	}
+	for _, fk := range t.ForeignKeys {
+		for _, k := range fk.Columns {
+			if k == c.Name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+type link struct {
+	a, b colRef
+	why  string
+}
+
+func linkedColumns(schema *dbtwin.Schema, cfg *config.Config) []link {
+	var out []link
+	rels := append(schema.Relations(), cfg.ResolvedRelations(schema)...)
+	for _, r := range rels {
+		why := "foreign key"
+		if !r.Declared {
+			why = "relation in the config"
+		}
+		for i := range r.FromColumns {
+			if i < len(r.ToColumns) {
+				out = append(out, link{a: colRef{r.FromTable, r.FromColumns[i]}, b: colRef{r.ToTable, r.ToColumns[i]}, why: why})
+			}
+		}
+	}
+	for _, t := range schema.Tables {
+		if t.PartitionOf == "" {
+			continue
+		}
+		for _, c := range t.Columns {
+			out = append(out, link{a: colRef{t.PartitionOf, c.Name}, b: colRef{t.QualifiedName(), c.Name}, why: "partition"})
+		}
+	}
+	return out
+}
+
+func specKey(s mask.Spec) string {
+	b, _ := json.Marshal(s.Params) // map keys are sorted
+	return s.Transformer + "|" + string(b) + "|" + s.When
+}
 
 // applyMasking builds the per-table transforms from the config's mask rules.
 func applyMasking(ctx context.Context, schema *dbtwin.Schema, cfg *config.Config, opt Options, p *jobPlan, logf func(string, ...any)) error {
+	m, err := ResolveMasking(schema, cfg)
+	if err != nil {
+		return err
+	}
+	strict := cfg.StrictEnabled()
+	if opt.Strict != nil {
+		strict = *opt.Strict
+	}
+	if len(m.Unmasked) > 0 {
+		if strict {
+			return fmt.Errorf("%w: strict mode: %d column(s) look like personal data but have no masking rule and are not under keep:\n  %s\n"+
+				"Mask them (mask: in dbtwin.yaml), list them under keep: if they are not sensitive, run `dbtwin init --source URL` to write a starter config, "+
+				"or pass --strict=false to copy them as they are", dbtwin.ErrUsage, len(m.Unmasked), strings.Join(m.Unmasked, "\n  "))
+		}
+		p.warnings = append(p.warnings, fmt.Sprintf("strict mode is off: %d column(s) that look personal are copied unmasked: %s",
+			len(m.Unmasked), strings.Join(m.Unmasked, ", ")))
+	} else if !strict {
+		p.warnings = append(p.warnings, "strict mode is off")
+	}
+	if m.Len() == 0 {
+		return nil
+	}
+	masker, err := newMasker(opt)
+	if err != nil {
+		return err
+	}
+	for i := range p.jobs {
+		j := &p.jobs[i]
+		t := j.Table
+		qn := t.QualifiedName()
+		rules := map[string]mask.Spec{}
+		info := map[string]mask.ColumnInfo{}
+		for _, col := range j.Columns {
+			r, ok := m.rules[colRef{qn, col}]
+			if !ok {
+				continue
+			}
+			rules[col] = r.spec
+			info[col] = mask.ColumnInfo{Table: qn, Column: t.Column(col), Unique: t.InUniqueKey(col)}
+		}
+		for _, col := range j.Columns {
+			if _, ok := rules[col]; !ok {
+				info[col] = mask.ColumnInfo{Table: qn, Column: t.Column(col), Unique: t.InUniqueKey(col)}
+			}
+		}
+		if len(rules) == 0 {
+			continue
+		}
+		tm, err := masker.Table(j.Columns, rules, info)
+		if err != nil {
+			return ruleError(m, qn, err)
+		}
+		j.Transform = tm.Apply
+		p.masked[qn] = tm.Masked()
+		p.maskedColumns += len(tm.Masked())
+	}
 	return nil
+}
+
+// ruleError attaches the config position of the table's first rule that the
+// error names.
+func ruleError(m *Masking, table string, err error) error {
+	for ref, r := range m.rules {
+		if ref.table == table && strings.Contains(err.Error(), ref.column) {
+			msg := err.Error()
+			if r.via != "" {
+				msg += " (rule applied to " + ref.table + "." + ref.column + " through a " + r.via + ")"
+			}
+			return fmt.Errorf("%w", config.Errorf(r.pos, "%s", msg))
+		}
+	}
+	return fmt.Errorf("%w: %s: %v", dbtwin.ErrUsage, table, err)
+}
+
+func newMasker(opt Options) (*mask.Masker, error) {
+	if opt.Random {
+		return mask.NewRandom(), nil
+	}
+	if len(opt.Secret) == 0 {
+		return nil, fmt.Errorf("%w: masking needs a key so that equal values mask equally across tables and runs: "+
+			"set DBTWIN_SECRET (e.g. export DBTWIN_SECRET=$(head -c32 /dev/urandom | base64)) or pass --secret-file FILE; "+
+			"or pass --random for output that differs on every run", dbtwin.ErrUsage)
+	}
+	m, err := mask.New(opt.Secret)
+	if err != nil {
+		return nil, fmt.Errorf("%w: DBTWIN_SECRET: %v", dbtwin.ErrUsage, err)
+	}
+	return m, nil
 }

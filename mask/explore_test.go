@@ -67,3 +67,17 @@ func TestExplore2(t *testing.T) {
 	}
 	fmt.Println(len(seen), seen["Aaliyah"])
 }
+
+func TestExploreErrors(t *testing.T) {
+	m, _ := New([]byte("0123456789abcdef0123"))
+	uc := ColumnInfo{Table: "public.users", Column: &dbtwin.Column{Name: "city", Type: "text", Kind: dbtwin.KindText}, Unique: true}
+	for _, s := range []Spec{{Transformer: "city"}, {Transformer: "first_name"}, {Transformer: "emial"}, {Transformer: "email", Params: map[string]any{"keep_domian": true}},
+		{Transformer: "email", When: "a == 'x' and (b is nul"}, {Transformer: "phone", Params: map[string]any{"format": "+1 (###) ###-####"}}} {
+		_, err := m.Build(s, uc)
+		fmt.Println(err)
+	}
+	_, err := m.Build(Spec{Transformer: "email"}, ColumnInfo{Table: "public.users", Column: &dbtwin.Column{Name: "id", Type: "integer", Kind: dbtwin.KindInt}})
+	fmt.Println(err)
+	_, err = m.Build(Spec{Transformer: "phone", Params: map[string]any{"format": "+1 (###) ###-####"}}, ColumnInfo{Table: "public.users", Column: &dbtwin.Column{Name: "phone", Type: "character varying(8)", Kind: dbtwin.KindText, MaxLength: 8}})
+	fmt.Println(err)
+}

@@ -113,9 +113,9 @@ func (t *numberT) clamp(x, y float64, isInt bool) float64 {
 			y = math.Floor(y)
 		}
 	}
-	if b := t.intBound; b > 0 && math.Abs(x) <= b {
+	if b := t.intBound; b > 0 && x >= -b-1 && x <= b {
 		b = math.Min(b, 9.2e18) // below 2^63 once rounded to a float64
-		y = math.Max(-b, math.Min(b, y))
+		y = math.Max(-b-1, math.Min(b, y))
 	}
 	if l := t.numLimit; l > 0 && math.Abs(x) < l && math.Abs(y) >= l {
 		top := l - math.Pow(10, -float64(t.numScale))
@@ -143,16 +143,16 @@ func (t *numberT) bigInt(s string, noise float64) string {
 	n, _ := big.NewFloat(math.Round(noise)).Int(nil)
 	y := new(big.Int).Add(x, n)
 	if t.intBound > 0 {
-		bound := big.NewInt(math.MaxInt64)
+		hi := big.NewInt(math.MaxInt64)
 		if t.intBound < math.MaxInt64 {
-			bound.SetInt64(int64(t.intBound))
+			hi.SetInt64(int64(t.intBound))
 		}
-		neg := new(big.Int).Neg(bound)
-		if x.CmpAbs(bound) <= 0 {
-			if y.Cmp(bound) > 0 {
-				y = bound
-			} else if y.Cmp(neg) < 0 {
-				y = neg
+		lo := new(big.Int).Sub(new(big.Int).Neg(hi), big.NewInt(1))
+		if x.Cmp(lo) >= 0 && x.Cmp(hi) <= 0 {
+			if y.Cmp(hi) > 0 {
+				y = hi
+			} else if y.Cmp(lo) < 0 {
+				y = lo
 			}
 		}
 	}

@@ -215,6 +215,9 @@ func nameSim(child, parent *keyCol) (float64, string) {
 		if strings.HasPrefix(pj, tj) {
 			return 1, "same name as the key of " + parent.table().Name
 		}
+		if parent.selfKey {
+			return 0.9, "same name as the primary key of " + parent.table().Name
+		}
 		return 0.8, "same column name"
 	}
 	base, suffix := ct, ""

@@ -31,7 +31,7 @@ func TestNameSim(t *testing.T) {
 		{"original_language_id", "film", "language_id", "language", 0.9, 0.9, false},
 		{"support_rep_id", "customer", "employee_id", "employee", 0.6, 0.7, false},
 		{"ship_via", "orders", "shipper_id", "shippers", 0.55, 0.65, false},
-		{"code2", "country", "code2", "country_flag", 0.8, 0.8, false},
+		{"code2", "country", "code2", "country_flag", 0.9, 0.9, false},
 		{"invoice_line_id", "invoice_line", "invoice_id", "invoice", 0, 0, false},
 		{"quantity", "order_details", "product_id", "products", 0, 0, false},
 		{"id", "orders", "id", "customers", 0, 0, false},
