@@ -95,7 +95,7 @@ func (m *Masker) build(spec Spec, col ColumnInfo) (Transformer, error) {
 			name, b.where(), strings.Join(ks, ", "))
 	}
 	if col.Unique && !d.unique {
-		return nil, b.notUnique(d.notUniqueWhy)
+		return nil, b.notUnique(d.notUniqueWhy, "")
 	}
 	t, err := d.build(b)
 	if err != nil {
@@ -145,18 +145,21 @@ func (b *builder) where() string {
 	return fmt.Sprintf("column %s (%s)", name, typ)
 }
 
-// notUnique is the error for a transformer that cannot be injective used on
-// a column in a unique key.
-func (b *builder) notUnique(why string) error {
-	var ok []string
-	for _, d := range registry {
-		if d.unique {
-			ok = append(ok, d.name)
+// notUnique is the error for a rule that cannot be injective used on a
+// column in a unique key: why says what collides, fix what to do ("" for
+// the list of transformers that keep values distinct).
+func (b *builder) notUnique(why, fix string) error {
+	if fix == "" {
+		var ok []string
+		for _, d := range registry {
+			if d.unique && d.name != "keep" {
+				ok = append(ok, d.name)
+			}
 		}
+		fix = "use a transformer that keeps values distinct: " + strings.Join(ok, ", ")
 	}
-	return fmt.Errorf("%s cannot mask %s: the column is in a unique key and %s %s, so distinct values could "+
-		"become duplicates; use a transformer that keeps values distinct (%s)",
-		b.d.name, b.where(), b.d.name, why, strings.Join(ok, ", "))
+	return fmt.Errorf("%s cannot mask %s: the column is in a unique key, and %s %s, so distinct values "+
+		"could become duplicates; %s", b.d.name, b.where(), b.d.name, why, fix)
 }
 
 func (b *builder) errorf(format string, args ...any) error {

@@ -32,10 +32,10 @@ func buildEmail(b *builder) (Transformer, error) {
 	}
 	if b.col.Unique {
 		if !t.fpe {
-			return nil, b.notUnique("with style: fake draws names from a dictionary (use the default style, fpe, to keep addresses distinct)")
+			return nil, b.notUnique("with style: fake draws names from a dictionary", "use the default style, fpe, which keeps addresses distinct")
 		}
 		if t.domain != "" {
-			return nil, b.notUnique("with a fixed domain maps addresses of different domains onto one (drop `domain:` or use keep_domain)")
+			return nil, b.notUnique("with a fixed domain maps addresses of different domains onto one", "drop `domain:` (or use keep_domain)")
 		}
 	}
 	if !t.fpe || t.domain != "" {

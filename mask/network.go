@@ -26,7 +26,7 @@ func buildPhone(b *builder) (Transformer, error) {
 	}
 	if t.format != "" {
 		if b.col.Unique {
-			return nil, b.notUnique("with format: writes numbers from a pattern, which can repeat (drop format: to keep numbers distinct)")
+			return nil, b.notUnique("with format: writes numbers from a pattern", "drop `format:` to keep numbers distinct")
 		}
 		if !strings.Contains(t.format, "#") {
 			return nil, b.errorf("format %q has no # (one per digit)", t.format)

@@ -97,7 +97,7 @@ func (t *fakeOrFPE) Mask(v []byte) ([]byte, error) {
 func buildFakeOrFPE(b *builder, shortest int, fake func(k *keyed, norm string, h [32]byte, maxLen int) string) (Transformer, error) {
 	fpe := b.p.str("style") == "fpe"
 	if b.col.Unique && !fpe {
-		return nil, b.notUnique("with style: fake draws from a dictionary (add `style: fpe` to keep values distinct)")
+		return nil, b.notUnique("with style: fake draws from a dictionary", "add `style: fpe`, which keeps values distinct")
 	}
 	if !fpe {
 		if err := b.fitsLen(shortest, "the shortest value it writes"); err != nil {

@@ -62,7 +62,7 @@ func (m *Masker) Table(columns []string, rules map[string]Spec, info map[string]
 		}
 		tr, err := m.Build(spec, ci)
 		if err != nil {
-			if strings.Contains(err.Error(), label) {
+			if strings.Contains(err.Error(), "column "+label+" (") {
 				return nil, err
 			}
 			return nil, fmt.Errorf("%s: %w", label, err)

@@ -121,11 +121,11 @@ func buildHash(b *builder) (Transformer, error) {
 		return nil, b.errorf("length must be between 1 and 64 hex digits, got %d", t.length)
 	}
 	if b.col.Unique && t.length < 32 {
-		return nil, b.notUnique("with length < 32 keeps too few bits to rule out collisions (use length: 32 or more)")
+		return nil, b.notUnique("with fewer than 32 hex digits keeps too few bits to rule out collisions", "use length: 32 or more")
 	}
 	if b.col.Unique && t.normalize {
-		return nil, b.notUnique("with normalize: true gives values that differ only in case the same digest " +
-			"(set normalize: false)")
+		return nil, b.notUnique("with normalize: true gives values that differ only in case or surrounding space the same digest",
+			"set normalize: false")
 	}
 	if err := b.fitsLen(t.length, "its digest"); err != nil {
 		return nil, err

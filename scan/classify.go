@@ -273,6 +273,16 @@ func (vs *valueStats) supportRate(cat string) (int, float64) {
 	return vs.rate(sp.mask)
 }
 
+// matchEvidence says how many values a category's strong detector matched
+// (and, for national IDs, under which schemes).
+func (vs *valueStats) matchEvidence(cat string, k int) string {
+	ev := fmt.Sprintf("%d/%d sampled values match %s (%s)", k, vs.n, support[cat].strongLabel, pct(k, vs.n))
+	if cat == CatNationalID && len(vs.ids) > 0 {
+		ev += " [" + strings.Join(vs.ids, ", ") + "]"
+	}
+	return ev
+}
+
 func pct(k, n int) string {
 	if n == 0 {
 		return "0%"
@@ -306,7 +316,7 @@ func decide(h nameHint, group string, vs *valueStats, now time.Time) *candidate 
 			case h.cat == CatBirthDate:
 				ev = append(ev, fmt.Sprintf("%d/%d sampled values give an age of 0-110 (%s)", k, vs.n, pct(k, vs.n)))
 			case sp.mask != 0 && sp.mask == sp.strong:
-				ev = append(ev, fmt.Sprintf("%d/%d sampled values match %s (%s)", k, vs.n, sp.strongLabel, pct(k, vs.n)))
+				ev = append(ev, vs.matchEvidence(h.cat, k))
 			case sp.mask != 0:
 				ev = append(ev, fmt.Sprintf("%d/%d sampled values look like %s (%s)", k, vs.n, sp.label, pct(k, vs.n)))
 			default:
@@ -329,11 +339,7 @@ func decide(h nameHint, group string, vs *valueStats, now time.Time) *candidate 
 			if r < sp.threshold || k < 3 {
 				continue
 			}
-			ev := fmt.Sprintf("%d/%d sampled values match %s (%s)", k, vs.n, sp.strongLabel, pct(k, vs.n))
-			if cat == CatNationalID && len(vs.ids) > 0 {
-				ev += " [" + strings.Join(vs.ids, ", ") + "]"
-			}
-			cands = append(cands, candidate{cat: cat, conf: sp.base + sp.gain*r, evidence: []string{ev}})
+			cands = append(cands, candidate{cat: cat, conf: sp.base + sp.gain*r, evidence: []string{vs.matchEvidence(cat, k)}})
 		}
 		if group == "date" || (group == "text" && len(vs.dates) >= vs.n*9/10) {
 			if ok, spread := vs.birthLike(now); ok {

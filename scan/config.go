@@ -192,7 +192,7 @@ func relNote(r Relationship) string {
 func subsetRoot(res *Result, schema *dbtwin.Schema) string {
 	score := map[string]float64{}
 	for _, r := range res.Relationships {
-		if r.Kind == "fk" && r.From.Table != r.To.Table && (r.Declared || r.Level == LevelHigh) {
+		if r.From.Table != r.To.Table && (r.Declared || r.Level == LevelHigh) {
 			score[canonical(schema, r.To.Table)]++
 		}
 	}

@@ -175,7 +175,12 @@ func (s *scanner) sampleTable(ctx context.Context, t *dbtwin.Table) (*tableSampl
 			return nil, err
 		}
 		ts.total, ts.method = est, "tablesample"
-		return ts, nil
+		if ts.rows >= n/2 {
+			return ts, nil
+		}
+		// Page sampling can miss small tables (and partitions) entirely:
+		// fall back to the first rows.
+		ts = &tableSample{t: t, cols: ts.cols, values: make([][]string, len(ts.cols)), nulls: make([]int, len(ts.cols)), total: est}
 	}
 	if err := s.read(ctx, ts, fmt.Sprintf("SELECT %s FROM %s LIMIT %d", list, from, n+1), n); err != nil {
 		return nil, err

@@ -87,7 +87,7 @@ func SQLiteDigests(t testing.TB, path string) map[string]string {
 		var n int64
 		var agg sql.NullString
 		row := strings.Join(exprs, "||','||")
-		if err := db.QueryRow(`SELECT count(*), group_concat(r, char(10)) FROM (SELECT ` + row + ` AS r FROM ` + q + ` ORDER BY 1)`).Scan(&n, &agg); err != nil {
+		if err := db.QueryRow(`SELECT count(*), group_concat(r, char(10)) FROM (SELECT `+row+` AS r FROM `+q+` ORDER BY 1)`).Scan(&n, &agg); err != nil {
 			t.Fatalf("digest %s: %v", tbl, err)
 		}
 		out[tbl] = fmt.Sprintf("%d:%x", n, hash(agg.String))
