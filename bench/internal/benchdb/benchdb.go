@@ -148,3 +148,11 @@ func Report(w io.Writer, label string, d time.Duration, rows int64, base time.Du
 	}
 	fmt.Fprintf(w, "%-34s %9.2fs  %12.0f rows/s%s\n", label, d.Seconds(), float64(rows)/d.Seconds(), ratio)
 }
+
+// MaxRSS returns a finished process's peak resident memory in bytes.
+func MaxRSS(ps *os.ProcessState) int64 {
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss * 1024
+	}
+	return 0
+}
