@@ -1,5 +1,7 @@
 package mask
 
+import "slices"
+
 // digits, credit_card and iban: identifiers enciphered in place, check
 // digits kept valid.
 
@@ -214,10 +216,21 @@ func (t *ibanT) Mask(v []byte) ([]byte, error) {
 		return tv.finish(t.k.fpeString(s, []byte("not-iban"), maskAll)), nil
 	}
 	cc := string(compact[:2])
-	bban := t.k.fpeString(string(compact[4:]), []byte("iban\x00"+cc), maskDigits|maskASCII)
+	orig := string(compact[4:])
 	have := int(compact[2]-'0')*10 + int(compact[3]-'0')
-	delta := (have - ibanCheck(cc, string(compact[4:])) + 100) % 100
-	kk := (ibanCheck(cc, bban) + delta) % 100
+	// Check digits are valid when kk = 98 - mod97(BBAN+CC+00) modulo 97, so
+	// one or two of 00..99 are valid for an account. The account is walked
+	// until it has as many valid values as the original, then 00..99 are
+	// mapped one to one: valid to valid, invalid to invalid.
+	valid := ibanValidKK(cc, orig)
+	tw := []byte("iban\x00" + cc)
+	bban := t.k.fpeString(orig, tw, maskDigits|maskASCII)
+	validOut := ibanValidKK(cc, bban)
+	for len(validOut) != len(valid) {
+		bban = t.k.fpeString(bban, tw, maskDigits|maskASCII)
+		validOut = ibanValidKK(cc, bban)
+	}
+	kk := mapKK(have, valid, validOut)
 	masked := cc + string([]byte{byte('0' + kk/10), byte('0' + kk%10)}) + bban
 	out := []byte(s)
 	j := 0
@@ -247,9 +260,45 @@ func ibanShaped(compact []byte) bool {
 	return true
 }
 
-// ibanCheck returns the check digits (2..98) of country cc and account bban.
+// ibanCheck returns the standard check digits (2..98) of an account.
 func ibanCheck(cc, bban string) int {
 	return 98 - ibanMod97(bban+cc+"00")
+}
+
+// ibanValidKK lists, ascending, the two-digit values (00..99) that are
+// valid check digits for an account.
+func ibanValidKK(cc, bban string) []int {
+	w := ibanCheck(cc, bban)
+	var out []int
+	for k := w % 97; k <= 99; k += 97 {
+		out = append(out, k)
+	}
+	return out
+}
+
+// mapKK maps check digits one to one, given the valid values before and
+// after (of equal count): the i-th valid to the i-th valid, the i-th invalid
+// to the i-th invalid.
+func mapKK(have int, valid, validOut []int) int {
+	below := 0
+	for i, v := range valid {
+		if v == have {
+			return validOut[i]
+		}
+		if v < have {
+			below++
+		}
+	}
+	rank := have - below
+	for k := 0; k <= 99; k++ {
+		if !slices.Contains(validOut, k) {
+			if rank == 0 {
+				return k
+			}
+			rank--
+		}
+	}
+	return have
 }
 
 // ibanMod97 returns the IBAN remainder of s (letters count 10..35).

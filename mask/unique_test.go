@@ -133,6 +133,7 @@ func TestUniqueExhaustive(t *testing.T) {
 		{Spec{Transformer: "phone"}, dbtwin.KindText, phones},
 		{Spec{Transformer: "phone"}, dbtwin.KindText, digits},
 		{Spec{Transformer: "iban"}, dbtwin.KindText, ibans},
+		{Spec{Transformer: "iban"}, dbtwin.KindText, allCheckDigits()},
 		{Spec{Transformer: "date"}, dbtwin.KindDate, dates},
 		{Spec{Transformer: "date", Params: map[string]any{"keep_year": true}}, dbtwin.KindDate, dates},
 		{Spec{Transformer: "date", Params: map[string]any{"age_band": 10}}, dbtwin.KindDate, dates},
@@ -219,4 +220,17 @@ func TestUniqueRejected(t *testing.T) {
 			t.Errorf("%v on a unique column: error = %v", spec, err)
 		}
 	}
+}
+
+// allCheckDigits returns IBANs with every check digit value 00..99 (valid
+// or not) for a few hundred accounts, some with two valid values.
+func allCheckDigits() []string {
+	var out []string
+	for a := range 300 {
+		acct := fmt.Sprintf("37040044%010d", a*7)
+		for kk := range 100 {
+			out = append(out, fmt.Sprintf("GB%02dWEST%s", kk, acct))
+		}
+	}
+	return out
 }

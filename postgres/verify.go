@@ -41,9 +41,28 @@ ORDER BY 1`)
 		if err != nil {
 			return err
 		}
+		// A foreign key constraint the target has validated (post-data
+		// creates them with full validation) cannot dangle: only the others
+		// are counted row by row.
+		vrows, err := c.Query(ctx, `SELECT n.nspname || '.' || cl.relname || '.' || c.conname
+FROM pg_catalog.pg_constraint c
+JOIN pg_catalog.pg_class cl ON cl.oid = c.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = cl.relnamespace
+WHERE c.contype = 'f' AND c.convalidated`)
+		if err != nil {
+			return err
+		}
+		validated, err := pgx.CollectRows(vrows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
 		for _, tb := range schema.Tables {
 			for _, fk := range tb.ForeignKeys {
 				if inheritedFK(schema, tb, fk) {
+					continue
+				}
+				if slices.Contains(validated, tb.QualifiedName()+"."+fk.Name) {
+					v.DanglingReferences[tb.QualifiedName()+"."+fk.Name] = 0
 					continue
 				}
 				var n int64

@@ -86,4 +86,3 @@ func TestQueryBudget(t *testing.T) {
 		t.Errorf("no budget warning: %v", res.Warnings)
 	}
 }
-

@@ -35,7 +35,7 @@ func allowed(group, cat string) bool {
 	case "text", "json":
 		return cat != ""
 	case "num":
-		return cat == CatPhone || cat == CatNationalID || cat == CatCreditCard || cat == CatPostcode
+		return cat == CatPhone || cat == CatNationalID || cat == CatCreditCard || cat == CatPostcode || cat == CatAddress
 	case "date":
 		return cat == CatBirthDate
 	case "bytes":
@@ -54,6 +54,10 @@ func suggestion(cat string, kind dbtwin.Kind) string {
 		return "null"
 	case dbtwin.KindUUID:
 		return "uuid"
+	case dbtwin.KindInt, dbtwin.KindNumeric:
+		if cat == CatAddress {
+			return "number" // a house number
+		}
 	}
 	switch cat {
 	case CatEmail, CatPhone, CatFirstName, CatLastName, CatCity, CatPostcode, CatIBAN, CatIP, CatUsername:

@@ -196,12 +196,18 @@ func subsetRoot(res *Result, schema *dbtwin.Schema) string {
 			score[canonical(schema, r.To.Table)]++
 		}
 	}
+	// Tables holding people's contact details or IDs are what subsets are
+	// usually cut along (customers, users).
 	person := map[string]bool{}
 	for _, p := range res.PII {
 		switch p.Category {
-		case CatEmail, CatPersonName, CatFirstName, CatLastName, CatNationalID, CatPhone:
+		case CatEmail, CatNationalID, CatPhone, CatUsername:
 			person[p.Table] = true
 		}
+	}
+	rows := map[string]int64{}
+	for _, ts := range res.Tables {
+		rows[ts.Table] = ts.Rows
 	}
 	best, bestScore := "", -1.0
 	for _, name := range schema.TableNames() {
@@ -213,8 +219,8 @@ func subsetRoot(res *Result, schema *dbtwin.Schema) string {
 		if person[name] {
 			sc += 3
 		}
-		if t.RowEstimate > 0 {
-			sc += math.Log10(float64(t.RowEstimate) + 1)
+		if n := max(rows[name], t.RowEstimate); n > 0 {
+			sc += math.Log10(float64(n) + 1)
 		}
 		if sc > bestScore {
 			best, bestScore = name, sc

@@ -140,3 +140,24 @@ func TestJSONPaths(t *testing.T) {
 }
 
 func colOf(name string, k dbtwin.Kind) *dbtwin.Column { return &dbtwin.Column{Name: name, Kind: k} }
+
+// FuzzDetectors: no input makes a detector panic, and a value is never
+// both an e-mail and anything else.
+func FuzzDetectors(f *testing.F) {
+	for _, s := range []string{"jane@example.com", "+1 (555) 010-9999", "DE89 3704 0044 0532 0130 00",
+		"4111111111111111", "131052-308T", "{\"a\": {\"email\": \"x@y.io\"}}", "Hauptstraße 5", "", "@", "((("} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c := classifyValue(s)
+		if c&vEmail != 0 && c != vEmail {
+			t.Errorf("%q: e-mail and more: %b", s, c)
+		}
+		textMentions(s)
+		parseDate(s)
+		var jp jsonPaths
+		jp.add(s)
+		tokens(s)
+		hintFor(s, s)
+	})
+}

@@ -65,7 +65,7 @@ func init() {
 		nomcomplet nombrecompleto nomecompleto vollstandigername volledigenaam`)
 	addWords(CatAddress, false, `address addresses addr streetaddress street streetname strasse adresse
 		calle direccion indirizzo endereco morada adres straat gatuadress gatuadresse ulica housenumber
-		hausnummer addressline addressline1 addressline2 address1 address2 shippingaddress billingaddress
+		hausnummer houseno hausnr huisnummer streetnumber streetno addressline addressline1 addressline2 address1 address2 shippingaddress billingaddress
 		homeaddress postaladdress mailingaddress domicilio rue`)
 	addWords(CatAddress, true, `via rua line1 line2 str`)
 	addWords(CatCity, false, `city town ville stadt ciudad citta cidade stad miasto kaupunki municipality

@@ -127,7 +127,7 @@ func (s *scanner) discover(ctx context.Context, samples []*tableSample, pii map[
 			continue
 		}
 		var named []*fkCand
-		own := strings.Join(tableStems(child.table()), "")
+		own := strings.Join(child.tblStems, "")
 		for _, par := range parents {
 			if par == child || par.family != child.family {
 				continue
@@ -136,7 +136,7 @@ func (s *scanner) discover(ctx context.Context, samples []*tableSample, pii map[
 			if sim == 0 {
 				continue
 			}
-			if child.selfKey && (sim < 0.9 || strings.HasPrefix(normName(child.col.Name), own)) {
+			if child.selfKey && (sim < 0.9 || strings.HasPrefix(child.norm, own)) {
 				continue
 			}
 			named = append(named, &fkCand{child: child, parent: par, sim: sim, why: why})
@@ -181,8 +181,8 @@ func (s *scanner) discover(ctx context.Context, samples []*tableSample, pii map[
 			if a.pii != "" && a.pii == b.pii && identifierCats[a.pii] {
 				sameCat = a.pii
 			}
-			na := normName(a.col.Name)
-			sameName := na == normName(b.col.Name) && !genericNames[na] && identifierName(a.col.Name) &&
+			na := a.norm
+			sameName := na == b.norm && !genericNames[na] && identifierName(a.col.Name) &&
 				!namesTable(s.schema, a.col.Name) &&
 				!a.selfKey && !b.selfKey &&
 				a.nonNull >= 20 && b.nonNull >= 20 && a.distinctRatio() >= 0.8 && b.distinctRatio() >= 0.8
@@ -293,15 +293,23 @@ func (s *scanner) rank(cands []*fkCand, vcands []*valCand, ranges map[*keyCol][2
 			continue
 		}
 		from, to, fwd, back, fl, bl := v.a, v.b, ab, ba, v.ab, v.ba
-		if ba > ab {
+		if ba > ab || (ba == ab && v.a.unique && !v.b.unique) {
 			from, to, fwd, back, fl, bl = v.b, v.a, ba, ab, v.ba, v.ab
 		}
-		ev := []string{describeShare(from, to, fwd, fl), describeShare(to, from, back, bl)}
-		if v.sameCat != "" {
-			ev = append(ev, "both columns hold "+v.sameCat+" values")
-		} else {
-			ev = append(ev, "same column name, values nearly unique on both sides")
+		// Every value of one side found in the other's unique key: that is
+		// a foreign key the names did not reveal.
+		if to.unique && fl.how != "estimate" && fl.how != "untested" && fwd >= 0.99 && !from.unique {
+			out = append(out, Relationship{
+				From: Endpoint{Table: from.table().QualifiedName(), Columns: []string{from.col.Name}},
+				To:   Endpoint{Table: to.table().QualifiedName(), Columns: []string{to.col.Name}},
+				Kind: "fk", Confidence: conf, Level: levelOf(conf),
+				Evidence: []string{describeShare(from, to, fwd, fl), "parent column is a declared unique key", sharedWhy(v)},
+				Coverage: round2(fwd),
+			})
+			continue
 		}
+		ev := []string{describeShare(from, to, fwd, fl), describeShare(to, from, back, bl)}
+		ev = append(ev, sharedWhy(v))
 		out = append(out, Relationship{
 			From: Endpoint{Table: from.table().QualifiedName(), Columns: []string{from.col.Name}},
 			To:   Endpoint{Table: to.table().QualifiedName(), Columns: []string{to.col.Name}},
@@ -346,6 +354,14 @@ func namesTable(schema *dbtwin.Schema, column string) bool {
 		}
 	}
 	return false
+}
+
+// sharedWhy says why two columns were compared.
+func sharedWhy(v *valCand) string {
+	if v.sameCat != "" {
+		return "both columns hold " + v.sameCat + " values"
+	}
+	return "same identifier name, values nearly unique on both sides"
 }
 
 // distinctEstimate is the number of distinct values a column holds, from

@@ -1,14 +1,34 @@
 package scan
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/dbtwin/dbtwin"
+	"github.com/dbtwin/dbtwin/internal/config"
 	"github.com/dbtwin/dbtwin/internal/dbtest"
 )
+
+// checkConfig writes the starter config and checks it parses and names
+// only tables and columns that exist.
+func checkConfig(t *testing.T, name string, res *Result, schema *dbtwin.Schema) {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteConfig(&b, res, schema); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse(name+".yaml", b.Bytes())
+	if err == nil {
+		err = config.Validate(cfg, schema)
+	}
+	if err != nil {
+		t.Errorf("%s: starter config rejected: %v\n%s", name, err, b.String())
+	}
+}
 
 // truthFile is testdata/truth.json.
 type truthFile struct {
@@ -144,7 +164,8 @@ func TestGroundTruth(t *testing.T) {
 		if name == "pagila" || name == "world" {
 			dbtest.Exec(t, url, "ANALYZE") // statistics: large tables are then sampled by pages
 		}
-		res, _ := scanURL(t, url, Options{})
+		res, schema := scanURL(t, url, Options{})
+		checkConfig(t, key, res, schema)
 		links.add(measureFKs(t, key, res, dropped, truth.ImpliedFKs[key]))
 		c, s := measurePII(t, key, res, truth.PII[key])
 		pii.add(c)
@@ -154,7 +175,8 @@ func TestGroundTruth(t *testing.T) {
 	for _, name := range []string{"chinook", "northwind"} {
 		key := "sqlite/" + name
 		url, dropped := sqliteWithoutFKs(t, name)
-		res, _ := scanURL(t, url, Options{})
+		res, schema := scanURL(t, url, Options{})
+		checkConfig(t, key, res, schema)
 		links.add(measureFKs(t, key, res, dropped, truth.ImpliedFKs[key]))
 		c, s := measurePII(t, key, res, truth.PII[key])
 		pii.add(c)

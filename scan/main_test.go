@@ -137,3 +137,6 @@ func quoteList(cols []string) string {
 	}
 	return strings.Join(q, ", ")
 }
+
+// sqliteFixturePath copies a SQLite fixture for the test.
+func sqliteFixturePath(t *testing.T, name string) string { return dbtest.SQLiteFixture(t, name) }

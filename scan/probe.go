@@ -32,23 +32,24 @@ const probeBatch = 500
 type prober struct {
 	s       *scanner
 	lookups []*lookup
+	byPair  map[[2]*keyCol]*lookup
 	present map[*keyCol]map[string]bool // dst -> values found by probes
 	pending map[*keyCol]map[string]bool // dst -> values to probe
 }
 
 func newProber(s *scanner) *prober {
-	return &prober{s: s, present: map[*keyCol]map[string]bool{}, pending: map[*keyCol]map[string]bool{}}
+	return &prober{s: s, byPair: map[[2]*keyCol]*lookup{}, present: map[*keyCol]map[string]bool{},
+		pending: map[*keyCol]map[string]bool{}}
 }
 
 // add registers a lookup of src's values in dst (deduplicated).
 func (p *prober) add(src, dst *keyCol) *lookup {
-	for _, l := range p.lookups {
-		if l.src == src && l.dst == dst {
-			return l
-		}
+	if l, ok := p.byPair[[2]*keyCol{src, dst}]; ok {
+		return l
 	}
 	l := &lookup{src: src, dst: dst, values: src.sample(p.s.opt.ProbeValues)}
 	p.lookups = append(p.lookups, l)
+	p.byPair[[2]*keyCol{src, dst}] = l
 	if dst.ts.full || !dst.unique {
 		return l
 	}

@@ -26,6 +26,12 @@ type keyCol struct {
 	selfKey bool
 	// pii is the personal-data category found for the column, if any.
 	pii string
+	// colStems and tableStems cache the stemmed words of the column's and
+	// its table's names; norm is colStems joined.
+	colStems, tblStems []string
+	norm               string
+	// probe caches sample's answer.
+	probe []string
 }
 
 func (k *keyCol) table() *dbtwin.Table { return k.ts.t }
@@ -115,6 +121,8 @@ func newKeyCol(ts *tableSample, i int) *keyCol {
 		return nil // prose, not keys
 	}
 	t := ts.t
+	k.colStems, k.tblStems = stems(c.Name), stems(t.Name)
+	k.norm = strings.Join(k.colStems, "")
 	k.unique = t.IsUnique(c.Name)
 	if t.PrimaryKey != nil && len(t.PrimaryKey.Columns) == 1 && t.PrimaryKey.Columns[0] == c.Name {
 		k.selfKey = true
@@ -125,6 +133,9 @@ func newKeyCol(ts *tableSample, i int) *keyCol {
 // sample returns up to n distinct values, chosen by hash so the choice is
 // uniform over distinct values and the same in every run.
 func (k *keyCol) sample(n int) []string {
+	if k.probe != nil && (len(k.probe) == n || len(k.probe) == len(k.vals)) {
+		return k.probe
+	}
 	type hv struct {
 		h uint64
 		v string
@@ -143,6 +154,7 @@ func (k *keyCol) sample(n int) []string {
 	for i, x := range all {
 		out[i] = x.v
 	}
+	k.probe = out
 	return out
 }
 
@@ -199,9 +211,8 @@ func equalSeq(a, b []string) bool { return len(a) == len(b) && hasSuffixSeq(a, b
 // nameSim scores how well a child column's name points at a parent column
 // (0 none .. 1 certain) and says why, for evidence.
 func nameSim(child, parent *keyCol) (float64, string) {
-	cn, pn := child.col.Name, parent.col.Name
-	ct, pt := stems(cn), stems(pn)
-	tt := tableStems(parent.table())
+	pn := parent.col.Name
+	ct, pt, tt := child.colStems, parent.colStems, parent.tblStems
 	tj := strings.Join(tt, "")
 	same := parent.table() == child.table()
 	if len(ct) == 0 || len(pt) == 0 || len(tt) == 0 {
@@ -263,7 +274,14 @@ func nameSim(child, parent *keyCol) (float64, string) {
 	// "ship_via" -> shippers: a word of the child is a stem of the table's name.
 	head := tt[len(tt)-1]
 	for _, w := range base {
-		if len(w) < 4 || w == head || genericNames[w] {
+		if len(w) < 4 || genericNames[w] {
+			continue
+		}
+		if w == head {
+			// "booking_ref" -> tbl_booking: the name ends with the table's noun.
+			if base[len(base)-1] == head {
+				return 0.7, "'" + w + "' names " + parent.table().Name
+			}
 			continue
 		}
 		short, long := w, head

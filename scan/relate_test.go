@@ -13,28 +13,28 @@ func key(table, column string, pk bool) *keyCol {
 		t.PrimaryKey = &dbtwin.Key{Columns: []string{column}, Primary: true}
 	}
 	ts := &tableSample{t: t, full: true}
-	return &keyCol{ts: ts, col: t.Columns[0], family: "int", vals: map[string]struct{}{}, unique: pk, selfKey: pk}
+	return &keyCol{ts: ts, col: t.Columns[0], family: "int", vals: map[string]struct{}{}, unique: pk, selfKey: pk,
+		colStems: stems(column), tblStems: stems(table)}
 }
 
 func TestNameSim(t *testing.T) {
 	cases := []struct {
-		child, ctable   string
-		parent, ptable  string
-		min, max        float64
-		sameTableParent bool
+		child, ctable  string
+		parent, ptable string
+		min, max       float64
 	}{
-		{"customer_id", "invoice", "customer_id", "customer", 1, 1, false},
-		{"CustomerID", "Orders", "CustomerID", "Customers", 1, 1, false},
-		{"customer_id", "orders", "id", "customers", 0.95, 0.95, false},
-		{"country_code", "city", "code", "country", 0.95, 0.95, false},
-		{"manager_staff_id", "store", "staff_id", "staff", 0.9, 0.9, false},
-		{"original_language_id", "film", "language_id", "language", 0.9, 0.9, false},
-		{"support_rep_id", "customer", "employee_id", "employee", 0.6, 0.7, false},
-		{"ship_via", "orders", "shipper_id", "shippers", 0.55, 0.65, false},
-		{"code2", "country", "code2", "country_flag", 0.9, 0.9, false},
-		{"invoice_line_id", "invoice_line", "invoice_id", "invoice", 0, 0, false},
-		{"quantity", "order_details", "product_id", "products", 0, 0, false},
-		{"id", "orders", "id", "customers", 0, 0, false},
+		{"customer_id", "invoice", "customer_id", "customer", 1, 1},
+		{"CustomerID", "Orders", "CustomerID", "Customers", 1, 1},
+		{"customer_id", "orders", "id", "customers", 0.95, 0.95},
+		{"country_code", "city", "code", "country", 0.95, 0.95},
+		{"manager_staff_id", "store", "staff_id", "staff", 0.9, 0.9},
+		{"original_language_id", "film", "language_id", "language", 0.9, 0.9},
+		{"support_rep_id", "customer", "employee_id", "employee", 0.6, 0.7},
+		{"ship_via", "orders", "shipper_id", "shippers", 0.55, 0.65},
+		{"code2", "country", "code2", "country_flag", 0.9, 0.9},
+		{"invoice_line_id", "invoice_line", "invoice_id", "invoice", 0, 0},
+		{"quantity", "order_details", "product_id", "products", 0, 0},
+		{"id", "orders", "id", "customers", 0, 0},
 	}
 	for _, c := range cases {
 		child := key(c.ctable, c.child, false)
@@ -46,7 +46,8 @@ func TestNameSim(t *testing.T) {
 	}
 	// Self references by role.
 	emp := key("employee", "employee_id", true)
-	rep := &keyCol{ts: emp.ts, col: &dbtwin.Column{Name: "reports_to", Kind: dbtwin.KindInt}, family: "int"}
+	rep := &keyCol{ts: emp.ts, col: &dbtwin.Column{Name: "reports_to", Kind: dbtwin.KindInt}, family: "int",
+		colStems: stems("reports_to"), tblStems: stems("employee")}
 	if got, _ := nameSim(rep, emp); got < 0.7 {
 		t.Errorf("reports_to -> employee_id = %.2f, want >= 0.7", got)
 	}

@@ -30,7 +30,7 @@ func Run(ctx context.Context, snap dbtwin.Snapshot, opt Options) (*Result, error
 		return nil, fmt.Errorf("scan: %w: engine %q is not supported by scan (postgres and sqlite are)", dbtwin.ErrUsage, engine)
 	}
 	s := &scanner{snap: snap, schema: schema, engine: engine, opt: opt}
-	res := &Result{Version: ResultVersion, Engine: engine, PII: []PII{}, Relationships: []Relationship{}}
+	res := &Result{Version: ResultVersion, Engine: engine, PII: []PII{}, Relationships: []Relationship{}, Tables: []TableStats{}}
 	if err := s.loadEstimates(ctx); err != nil {
 		if errors.Is(err, errBudget) {
 			return nil, fmt.Errorf("scan: MaxQueries %d is too small to scan anything: %w", opt.MaxQueries, err)
@@ -65,6 +65,8 @@ func Run(ctx context.Context, snap dbtwin.Snapshot, opt Options) (*Result, error
 			return nil, fmt.Errorf("scan: %w (check that the user may SELECT from it)", err)
 		}
 		res.Stats.Tables++
+		res.Tables = append(res.Tables, TableStats{Table: t.QualifiedName(), Rows: ts.total, RowsExact: ts.full || ts.method == "rowid windows",
+			Sampled: min(ts.rows, opt.Sample), Method: ts.method})
 		if ts.total > 0 {
 			res.Stats.DatabaseRows += ts.total
 		} else {

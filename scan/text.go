@@ -22,7 +22,7 @@ var (
 	ibanIn   = regexp.MustCompile(`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b`)
 	idIn     = regexp.MustCompile(`\b(\d{3}-\d{2}-\d{4}|\d{6}[-+A]\d{3}[0-9A-Y]|\d{6,8}-\d{4}|\d{8}[A-Z]|[XYZ]\d{7}[A-Z]|\d{3}\.\d{3}\.\d{3}-\d{2})\b`)
 	pronouns = map[string]bool{"he": true, "she": true, "his": true, "her": true, "him": true, "hers": true,
-		"himself": true, "herself": true, "er": false, "elle": true, "ella": true, "lei": true}
+		"himself": true, "herself": true, "elle": true, "ella": true, "lei": true}
 )
 
 // textMentions returns the kinds of personal data a free-text value mentions.

@@ -24,6 +24,8 @@ type Result struct {
 	PII           []PII          `json:"pii"`
 	Relationships []Relationship `json:"relationships"`
 	Stats         Stats          `json:"stats"`
+	// Tables says, per table, its size and how it was sampled.
+	Tables []TableStats `json:"tables"`
 	// Warnings say what the scan could not do (budget reached, a table
 	// skipped), so a reader knows what was not looked at.
 	Warnings []string `json:"warnings,omitempty"`
@@ -81,6 +83,19 @@ type Relationship struct {
 	// found in From (value links only; estimated when marked so in Evidence).
 	Coverage        float64 `json:"coverage,omitempty"`
 	ReverseCoverage float64 `json:"reverse_coverage,omitempty"`
+}
+
+// TableStats is what the scan knows of one table's size and sample.
+type TableStats struct {
+	Table string `json:"table"`
+	// Rows is the table's row count, exact when RowsExact, else the
+	// engine's estimate (-1 when unknown).
+	Rows      int64 `json:"rows"`
+	RowsExact bool  `json:"rows_exact"`
+	// Sampled rows, and the method: "full", "limit", "tablesample" or
+	// "rowid windows".
+	Sampled int    `json:"sampled"`
+	Method  string `json:"method"`
 }
 
 // Stats says what the scan cost the database.

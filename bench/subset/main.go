@@ -47,10 +47,10 @@ func run(ctx context.Context, customers int) error {
 		CREATE TABLE events (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers(id), kind text, at timestamptz);
 		INSERT INTO customers SELECT g, 'customer '||g, (ARRAY['NL','DE'])[1+g%%2], CASE WHEN g > 10 AND g%%7=0 THEN g/7 END FROM generate_series(1,%[1]d) g;
 		INSERT INTO products SELECT g, 'product '||g FROM generate_series(1,5000) g;
-		INSERT INTO orders SELECT g, 1+(g*7919)%%%[1]d, (g%%10000)/100.0, timestamptz '2022-01-01' + g*interval '5 seconds' FROM generate_series(1,5*%[1]d) g;
+		INSERT INTO orders SELECT g, 1+(g*7919)%%%[1]d, (g%%10000)/100.0, timestamptz '2022-01-01' + g*interval '5 seconds' FROM generate_series(1::bigint,5*%[1]d) g;
 		CREATE INDEX ON orders(customer_id);
-		INSERT INTO order_lines SELECT 1+(g/2), g%%2, 1+g%%5000 FROM generate_series(0,4*%[1]d-1) g;
-		INSERT INTO events SELECT g, 1+(g*31)%%%[1]d, 'view', timestamptz '2023-01-01' + g*interval '1 second' FROM generate_series(1,2*%[1]d) g;
+		INSERT INTO order_lines SELECT 1+(g/2), g%%2, 1+g%%5000 FROM generate_series(0::bigint,4*%[1]d-1) g;
+		INSERT INTO events SELECT g, 1+(g*31)%%%[1]d, 'view', timestamptz '2023-01-01' + g*interval '1 second' FROM generate_series(1::bigint,2*%[1]d) g;
 		CREATE INDEX ON events(customer_id);
 		ANALYZE;`, c)); err != nil {
 		return fmt.Errorf("build: %w", err)

@@ -139,9 +139,16 @@ func (p *parser) relations(n *yaml.Node, cfg *Config) {
 	for _, item := range n.Content {
 		rel := RelationSpec{Pos: p.pos(item)}
 		var hasFrom, hasTo bool
-		p.mapping(item, "relation", []string{"from", "to"}, func(key string, _, v *yaml.Node) {
+		p.mapping(item, "relation", []string{"from", "to", "kind"}, func(key string, _, v *yaml.Node) {
 			s, ok := p.str(v, "relation."+key)
 			if !ok {
+				return
+			}
+			if key == "kind" {
+				if s != "value" && s != "fk" {
+					p.errorf(v, "relation.kind must be value (columns sharing values) or fk (a strict reference to a unique key), not %q", s)
+				}
+				rel.Kind = s
 				return
 			}
 			t, cols, good := ParseTableColumns(s)

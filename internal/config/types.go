@@ -57,8 +57,12 @@ type Ref struct {
 	Pos  Pos
 }
 
-// RelationSpec is "from: table(col, ...)" / "to: table(col, ...)".
+// RelationSpec is "from: table(col, ...)" / "to: table(col, ...)" with an
+// optional kind: "value" (the default: two columns sharing values, where rows
+// on either side may have no match) or "fk" (every non-NULL From value must
+// find its To row, which must be a unique key).
 type RelationSpec struct {
+	Kind        string
 	FromTable   string
 	FromColumns []string
 	ToTable     string

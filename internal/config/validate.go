@@ -55,6 +55,10 @@ func Validate(cfg *Config, s *dbtwin.Schema) error {
 	for _, r := range cfg.Relations {
 		from := table(r.FromTable, r.Pos)
 		to := table(r.ToTable, r.Pos)
+		if to != nil && r.Kind == "fk" && !isUniqueKey(to, r.ToColumns) {
+			errs = append(errs, Errorf(r.Pos, "relation to %s(%s) has kind: fk but those columns are not a unique key of %s: use kind: value",
+				to.QualifiedName(), strings.Join(r.ToColumns, ", "), to.QualifiedName()))
+		}
 		if from != nil {
 			for _, c := range r.FromColumns {
 				column(from, c, r.Pos)
@@ -101,9 +105,10 @@ func SplitColumnRef(s *dbtwin.Schema, ref string) (*dbtwin.Table, *dbtwin.Column
 	return t, c, c != nil
 }
 
-// Relations resolves the config's relations against the schema. A relation
-// whose target columns form a unique key is an "fk" link; otherwise it is a
-// "value" link (two columns sharing values). Call after Validate.
+// ResolvedRelations resolves the config's relations against the schema.
+// Undeclared links are "value" links unless the config says kind: fk: the
+// database does not enforce them, so rows on either side may have no match,
+// and a subset keeps both matched and unmatched rows. Call after Validate.
 func (cfg *Config) ResolvedRelations(s *dbtwin.Schema) []dbtwin.Relation {
 	var out []dbtwin.Relation
 	for _, r := range cfg.Relations {
@@ -111,11 +116,9 @@ func (cfg *Config) ResolvedRelations(s *dbtwin.Schema) []dbtwin.Relation {
 		if from == nil || to == nil {
 			continue
 		}
-		kind := "value"
-		for _, k := range to.UniqueKeys() {
-			if len(k.Expressions) == 0 && !k.Partial && sameSet(k.Columns, r.ToColumns) {
-				kind = "fk"
-			}
+		kind := r.Kind
+		if kind == "" {
+			kind = "value"
 		}
 		out = append(out, dbtwin.Relation{
 			FromTable: from.QualifiedName(), FromColumns: r.FromColumns,
@@ -124,6 +127,15 @@ func (cfg *Config) ResolvedRelations(s *dbtwin.Schema) []dbtwin.Relation {
 		})
 	}
 	return out
+}
+
+func isUniqueKey(t *dbtwin.Table, cols []string) bool {
+	for _, k := range t.UniqueKeys() {
+		if len(k.Expressions) == 0 && !k.Partial && sameSet(k.Columns, cols) {
+			return true
+		}
+	}
+	return false
 }
 
 func sameSet(a, b []string) bool {

@@ -111,33 +111,16 @@ func BuildDbtwin(ctx context.Context, dir string) (string, error) {
 	return bin, nil
 }
 
-// RawCopy copies one table with COPY TO STDOUT piped into COPY FROM STDIN,
-// the fastest a client can move a table: the baseline dbtwin is held to.
+// RawCopy copies one table with `psql -c "COPY t TO STDOUT" | psql -c "COPY t
+// FROM STDIN"`, the usual raw pipe: the baseline dbtwin is held to.
 func RawCopy(ctx context.Context, srcURL, dstURL, table string) error {
-	src, err := pgx.Connect(ctx, srcURL)
-	if err != nil {
-		return err
+	script := fmt.Sprintf(`psql -X -q -d "$SRC" -c 'COPY %s TO STDOUT' | psql -X -q -v ON_ERROR_STOP=1 -d "$DST" -c 'COPY %s FROM STDIN'`, table, table)
+	cmd := exec.CommandContext(ctx, "bash", "-o", "pipefail", "-c", script)
+	cmd.Env = append(os.Environ(), "SRC="+srcURL, "DST="+dstURL)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("raw COPY of %s: %w: %s", table, err, out)
 	}
-	defer src.Close(ctx)
-	dst, err := pgx.Connect(ctx, dstURL)
-	if err != nil {
-		return err
-	}
-	defer dst.Close(ctx)
-	pr, pw := io.Pipe()
-	errc := make(chan error, 1)
-	go func() {
-		_, err := src.PgConn().CopyTo(ctx, pw, "COPY "+table+" TO STDOUT")
-		pw.CloseWithError(err)
-		errc <- err
-	}()
-	_, err = dst.PgConn().CopyFrom(ctx, pr, "COPY "+table+" FROM STDIN")
-	if err != nil {
-		pr.CloseWithError(err)
-		<-errc
-		return err
-	}
-	return <-errc
+	return nil
 }
 
 // Report prints an aligned line.

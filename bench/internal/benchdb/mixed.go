@@ -21,22 +21,22 @@ CREATE TABLE events (id bigserial PRIMARY KEY, customer_id bigint REFERENCES cus
 // BuildMixed fills a database with about sizeMB of a realistic column mix
 // (text, numeric, timestamps, jsonb; PKs, FKs, indexes) and returns the rows.
 func BuildMixed(ctx context.Context, dbURL string, sizeMB int) (int64, error) {
-	// About 1 KB of data for every 4.3 rows in this mix: scale rows to size.
-	unit := int64(sizeMB) * 1024 * 4
+	// About 1 KB of data (on disk, with indexes) for every 6.8 rows in this mix: scale rows to size.
+	unit := int64(sizeMB) * 1024 * 15 / 2
 	customers, orders, events := unit/20, unit/5, unit/4
 	stmts := []string{schema,
 		fmt.Sprintf(`INSERT INTO customers SELECT g, 'user'||g||'@example.org', 'Name '||md5(g::text),
 		  timestamptz '2020-01-01' + g * interval '7 seconds', (ARRAY['NL','DE','FR','US'])[1+g%%4],
 		  jsonb_build_object('phone', '+31 6 '||(10000000+g), 'tags', jsonb_build_array('a','b'), 'score', g%%100)
-		  FROM generate_series(1,%d) g`, customers),
+		  FROM generate_series(1::bigint,%d) g`, customers),
 		fmt.Sprintf(`INSERT INTO orders SELECT g, 1+(g*7919)%%%d, (g%%10000)/100.0, (ARRAY['paid','shipped','refunded'])[1+g%%3],
 		  timestamptz '2021-01-01' + g * interval '3 seconds', CASE WHEN g%%5=0 THEN repeat('note ', 1+g%%20) END
-		  FROM generate_series(1,%d) g`, customers, orders),
+		  FROM generate_series(1::bigint,%d) g`, customers, orders),
 		fmt.Sprintf(`INSERT INTO order_lines SELECT o, l, 'SKU-'||(o*l)%%99991, 1+l, (o%%500)/10.0+l
-		  FROM generate_series(1,%d) o, generate_series(1,2) l`, orders),
+		  FROM generate_series(1::bigint,%d) o, generate_series(1,2) l`, orders),
 		fmt.Sprintf(`INSERT INTO events (customer_id, kind, at, payload) SELECT 1+(g*31)%%%d, (ARRAY['login','view','cart'])[1+g%%3],
 		  timestamptz '2022-01-01' + g * interval '1 second', jsonb_build_object('ip','10.0.'||(g%%255)||'.'||(g%%250), 'ua', md5(g::text))
-		  FROM generate_series(1,%d) g`, customers, events),
+		  FROM generate_series(1::bigint,%d) g`, customers, events),
 		`ANALYZE`,
 	}
 	for _, s := range stmts {

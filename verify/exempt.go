@@ -1,0 +1,250 @@
+package verify
+
+import (
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/brianvoe/gofakeit/v7/data"
+)
+
+// Exemption rules: original values the scan does not look for, because
+// finding them in the twin proves nothing.
+const (
+	// ExemptTooShort: values under MinLength characters identify no one.
+	ExemptTooShort = "too-short"
+	// ExemptShortNumber: numbers with fewer than 7 digits (postcodes, house
+	// numbers, amounts) recur by chance in any table.
+	ExemptShortNumber = "short-number"
+	// ExemptDate: dates and times; a shifted date often equals someone
+	// else's real one.
+	ExemptDate = "date"
+	// ExemptLowCardinality: bool and enum columns, and columns with at most
+	// LowCardinality distinct values that repeat (country codes, statuses).
+	ExemptLowCardinality = "low-cardinality"
+	// ExemptDictionary: common words the fake-value transformers also write
+	// (first and last names, cities, street words, dictionary words).
+	ExemptDictionary = "dictionary-word"
+	// ExemptFakeCollision: a value in a twin column masked by a dictionary
+	// transformer that is made only of dictionary words and happens to equal
+	// some original value (a fake "Jane Smith" that is also a real person's
+	// name is not that person's data). Counted on the twin's side.
+	ExemptFakeCollision = "fake-collision"
+)
+
+// exemptionText explains each rule in reports.
+var exemptionText = map[string]string{
+	ExemptTooShort:       "values shorter than 4 characters identify no one",
+	ExemptShortNumber:    "numbers with fewer than 7 digits (postcodes, house numbers, amounts) recur by chance",
+	ExemptDate:           "dates and times recur by chance (a shifted date often equals someone else's)",
+	ExemptLowCardinality: "bool and enum columns, and columns of at most 32 distinct values that repeat (codes, statuses)",
+	ExemptDictionary:     "common names and words that fake-value transformers also write",
+	ExemptFakeCollision:  "a fake value made of dictionary words that happens to equal an original in a twin column masked with a dictionary transformer",
+}
+
+// exemptionOrder is the order rules are reported in.
+var exemptionOrder = []string{ExemptTooShort, ExemptShortNumber, ExemptDate, ExemptLowCardinality,
+	ExemptDictionary, ExemptFakeCollision}
+
+// Thresholds of the exemptions.
+const (
+	// MinLength is the shortest normalized value (in characters) looked for.
+	MinLength = 4
+	// LowCardinality is the most distinct values a column may have to be
+	// exempt as low-cardinality (its values must also repeat: on average
+	// each appears at least twice).
+	LowCardinality = 32
+)
+
+var (
+	dictOnce sync.Once
+	// dictValues holds whole dictionary entries ("new york", "smith").
+	dictValues map[string]bool
+	// dictWords holds the single words of every entry.
+	dictWords map[string]bool
+)
+
+// dictionary loads the word lists of gofakeit's data package that the mask
+// package draws fake values from.
+func dictionary() (values, words map[string]bool) {
+	dictOnce.Do(func() {
+		dictValues, dictWords = map[string]bool{}, map[string]bool{}
+		add := func(list []string) {
+			for _, w := range list {
+				w = normText(w)
+				if w == "" {
+					continue
+				}
+				dictValues[w] = true
+				var buf [8]string
+				for _, t := range appendTokens(buf[:0], w) {
+					dictWords[t] = true
+				}
+			}
+		}
+		for _, k := range []string{"first", "middle", "last"} {
+			add(data.Person[k])
+		}
+		for _, k := range []string{"city", "street_name", "street_suffix", "street_prefix"} {
+			add(data.Address[k])
+		}
+		add(data.Lorem["word"])
+		for _, list := range data.Word {
+			add(list)
+		}
+	})
+	return dictValues, dictWords
+}
+
+// isDictionaryValue reports whether a normalized value is one dictionary entry.
+func isDictionaryValue(norm string) bool {
+	v, _ := dictionary()
+	return v[norm]
+}
+
+// onlyDictionaryWords reports whether every token of a normalized value is a
+// dictionary word or a number (a fake street is "12 Oak Street").
+func onlyDictionaryWords(norm string) bool {
+	_, words := dictionary()
+	var buf [8]string
+	toks := appendTokens(buf[:0], norm)
+	if len(toks) == 0 {
+		return false
+	}
+	for _, t := range toks {
+		if !words[t] && countDigits(t) != len(t) {
+			return false
+		}
+	}
+	return true
+}
+
+// valueExemption returns the rule exempting a normalized original value, or "".
+func valueExemption(norm string) string {
+	if utf8.RuneCountInString(norm) < MinLength {
+		return ExemptTooShort
+	}
+	if isShortNumber(norm) {
+		return ExemptShortNumber
+	}
+	if looksDate(norm) {
+		return ExemptDate
+	}
+	if isDictionaryValue(norm) {
+		return ExemptDictionary
+	}
+	return ""
+}
+
+// isShortNumber reports a value with no letters and fewer than 7 digits
+// ("12345", "-42.50", "1 234").
+func isShortNumber(s string) bool {
+	if countDigits(s) >= minPhoneDigits || hasLetter(s) || countDigits(s) == 0 {
+		return false
+	}
+	return strings.Trim(s, "0123456789 .,-+'()/") == ""
+}
+
+// looksDate reports a date or timestamp in a common layout: yyyy-mm-dd,
+// yyyy/mm/dd, dd.mm.yyyy, mm/dd/yyyy, optionally followed by a time.
+func looksDate(s string) bool {
+	d, rest := datePart(s)
+	if !d {
+		return false
+	}
+	rest = strings.TrimLeft(rest, " t")
+	if rest == "" {
+		return true
+	}
+	// A time: digits and : . + - and a zone name.
+	return strings.Trim(rest, "0123456789:.+- utczg") == "" && countDigits(rest) >= 2
+}
+
+func datePart(s string) (bool, string) {
+	nums := [3]int{}
+	widths := [3]int{}
+	i := 0
+	var sep byte
+	for k := 0; k < 3; k++ {
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j == i || j-i > 4 {
+			return false, ""
+		}
+		widths[k] = j - i
+		for _, c := range []byte(s[i:j]) {
+			nums[k] = nums[k]*10 + int(c-'0')
+		}
+		i = j
+		if k < 2 {
+			if i >= len(s) || (s[i] != '-' && s[i] != '/' && s[i] != '.') || (sep != 0 && s[i] != sep) {
+				return false, ""
+			}
+			sep = s[i]
+			i++
+		}
+	}
+	switch {
+	case widths[0] == 4 && widths[1] <= 2 && widths[2] <= 2: // yyyy-mm-dd
+		return nums[1] >= 1 && nums[1] <= 12 && nums[2] >= 1 && nums[2] <= 31, s[i:]
+	case widths[2] == 4 && widths[0] <= 2 && widths[1] <= 2: // dd.mm.yyyy, mm/dd/yyyy
+		return nums[0] >= 1 && nums[0] <= 31 && nums[1] >= 1 && nums[1] <= 31, s[i:]
+	}
+	return false, ""
+}
+
+// cardinality decides whether one source column (or JSON path) is
+// low-cardinality. Until the column shows more than LowCardinality distinct
+// values, its digests wait here; once it does, they go to the digest set and
+// so do all later ones. Memory is bounded by LowCardinality values.
+type cardinality struct {
+	distinct map[uint64]bool // value keys seen, while few
+	pending  map[uint64]bool // digests waiting, while few
+	values   int64           // non-exempt values seen
+	overflow bool
+}
+
+func newCardinality() *cardinality {
+	return &cardinality{distinct: map[uint64]bool{}, pending: map[uint64]bool{}}
+}
+
+// add records one value (its key digest and its candidate digests). It
+// returns the digests to add to the set now (nil while the column is still
+// possibly low-cardinality).
+func (c *cardinality) add(key uint64, digests []uint64) []uint64 {
+	c.values++
+	if c.overflow {
+		return digests
+	}
+	c.distinct[key] = true
+	for _, d := range digests {
+		c.pending[d] = true
+	}
+	if len(c.distinct) <= LowCardinality {
+		return nil
+	}
+	c.overflow = true
+	out := make([]uint64, 0, len(c.pending))
+	for d := range c.pending {
+		out = append(out, d)
+	}
+	c.distinct, c.pending = nil, nil
+	return out
+}
+
+// finish ends the column: low reports whether it is exempt as
+// low-cardinality; otherwise flush holds the digests still to add.
+func (c *cardinality) finish() (low bool, flush []uint64) {
+	if c.overflow {
+		return false, nil
+	}
+	if len(c.distinct) > 0 && c.values >= 2*int64(len(c.distinct)) {
+		return true, nil
+	}
+	for d := range c.pending {
+		flush = append(flush, d)
+	}
+	return false, flush
+}

@@ -1,0 +1,273 @@
+package verify
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/mask"
+	"github.com/dbtwin/dbtwin/scan"
+)
+
+// jsonPlan says which leaves of a source JSON column hold original values:
+// those a json rule's paths select, those its detect option masks, or (for
+// a JSON column flagged by its name but not masked as JSON) every string.
+type jsonPlan struct {
+	paths  []*leafPlan
+	detect *leafPlan
+	all    *leafPlan
+}
+
+// leafPlan is one group of JSON leaves collected under one origin.
+type leafPlan struct {
+	segs   []jseg
+	digits bool
+	origin uint32
+	card   *cardinality
+}
+
+func newJSONPlan(table, column string, r config.ColumnRule, masked bool, os *originSets) (*jsonPlan, error) {
+	jp := &jsonPlan{}
+	if !masked {
+		cat, _ := scan.NameCategory(column)
+		if cat == "" {
+			cat = scan.CatJSONPII
+		}
+		jp.all = &leafPlan{card: newCardinality(), digits: digitCategories[cat],
+			origin: os.origin(Origin{Table: table, Column: column, Category: cat})}
+		return jp, nil
+	}
+	paths, _ := r.Rule.Params["paths"].(map[string]any)
+	names := make([]string, 0, len(paths))
+	for p := range paths {
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	for _, p := range names {
+		segs, err := parsePath(p)
+		if err != nil {
+			return nil, ruleError(table, column, r, err)
+		}
+		tr := nestedTransformer(paths[p])
+		if tr == "null" {
+			continue
+		}
+		cat := transformerCategory[tr]
+		if c, ok := scan.NameCategory(lastName(segs)); ok {
+			cat = c
+		}
+		if cat == "" {
+			cat = scan.CatJSONPII
+		}
+		jp.paths = append(jp.paths, &leafPlan{segs: segs, card: newCardinality(),
+			digits: mask.NormClass(tr) == mask.NormDigits || digitCategories[cat],
+			origin: os.origin(Origin{Table: table, Column: column + " " + p, Category: cat})})
+	}
+	if d, _ := r.Rule.Params["detect"].(bool); d {
+		jp.detect = &leafPlan{card: newCardinality(), digits: true,
+			origin: os.origin(Origin{Table: table, Column: column + " (detected)", Category: scan.CatJSONPII})}
+	}
+	return jp, nil
+}
+
+// nestedTransformer returns the transformer a nested rule names: a string
+// shorthand or a mapping with a transformer key.
+func nestedTransformer(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case map[string]any:
+		s, _ := x["transformer"].(string)
+		return s
+	}
+	return ""
+}
+
+func lastName(segs []jseg) string {
+	for i := len(segs) - 1; i >= 0; i-- {
+		if segs[i].kind == 'c' {
+			return segs[i].name
+		}
+	}
+	return ""
+}
+
+// decodeJSON parses a document, numbers kept as written. ok is false when
+// the text is not a single JSON value.
+func decodeJSON(b []byte) (any, bool) {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, false
+	}
+	if d.More() {
+		return nil, false
+	}
+	return v, true
+}
+
+// looksJSON reports whether a text value may be a JSON object or array.
+func looksJSON(b []byte) bool {
+	b = bytes.TrimSpace(b)
+	return len(b) >= 2 && ((b[0] == '{' && b[len(b)-1] == '}') || (b[0] == '[' && b[len(b)-1] == ']'))
+}
+
+// walkJSON calls leaf for every scalar of v (strings as they are, numbers
+// as written, booleans and null skipped) and key for every object key.
+func walkJSON(v any, leaf func(s string), key func(s string)) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, c := range x {
+			if key != nil {
+				key(k)
+			}
+			walkJSON(c, leaf, key)
+		}
+	case []any:
+		for _, c := range x {
+			walkJSON(c, leaf, key)
+		}
+	case string:
+		leaf(x)
+	case json.Number:
+		leaf(string(x))
+	}
+}
+
+// A JSON path selects members of a document, as the mask package reads it:
+// $ the document; .name or ['name'] a member; .* or [*] every member or
+// element; [3] an element; ..name or ..* at any depth below.
+type jseg struct {
+	kind  byte // 'c' child, 'w' wildcard, 'i' index
+	name  string
+	index int
+	deep  bool
+}
+
+func parsePath(path string) ([]jseg, error) {
+	bad := func(i int, why string) error {
+		return fmt.Errorf("JSON path %q, character %d: %s", path, i+1, why)
+	}
+	if !strings.HasPrefix(path, "$") {
+		return nil, bad(0, "a path starts with $")
+	}
+	var segs []jseg
+	for i := 1; i < len(path); {
+		var s jseg
+		switch path[i] {
+		case '.':
+			i++
+			if i < len(path) && path[i] == '.' {
+				s.deep = true
+				i++
+			}
+			if i < len(path) && path[i] == '*' {
+				s.kind = 'w'
+				i++
+				break
+			}
+			j := i
+			for j < len(path) && path[j] != '.' && path[j] != '[' {
+				j++
+			}
+			if j == i {
+				return nil, bad(i, "expected a member name after .")
+			}
+			s.kind, s.name = 'c', path[i:j]
+			i = j
+		case '[':
+			j := strings.IndexByte(path[i:], ']')
+			if j < 0 {
+				return nil, bad(i, "[ is never closed")
+			}
+			inner := strings.TrimSpace(path[i+1 : i+j])
+			switch {
+			case inner == "*":
+				s.kind = 'w'
+			case len(inner) >= 2 && (inner[0] == '\'' || inner[0] == '"') && inner[len(inner)-1] == inner[0]:
+				s.kind, s.name = 'c', inner[1:len(inner)-1]
+			default:
+				n, err := strconv.Atoi(inner)
+				if err != nil || n < 0 {
+					return nil, bad(i, "expected *, an index or a 'quoted name' inside [ ]")
+				}
+				s.kind, s.index = 'i', n
+			}
+			i += j + 1
+		default:
+			return nil, bad(i, "expected . or [")
+		}
+		segs = append(segs, s)
+	}
+	return segs, nil
+}
+
+// matchPath calls f for every node of v that segs select.
+func matchPath(v any, segs []jseg, f func(any)) {
+	if len(segs) == 0 {
+		f(v)
+		return
+	}
+	s, rest := segs[0], segs[1:]
+	switch s.kind {
+	case 'c':
+		if m, ok := v.(map[string]any); ok {
+			if c, ok := m[s.name]; ok {
+				matchPath(c, rest, f)
+			}
+		}
+	case 'w':
+		switch x := v.(type) {
+		case map[string]any:
+			for _, c := range x {
+				matchPath(c, rest, f)
+			}
+		case []any:
+			for _, c := range x {
+				matchPath(c, rest, f)
+			}
+		}
+	case 'i':
+		if a, ok := v.([]any); ok && s.index < len(a) {
+			matchPath(a[s.index], rest, f)
+		}
+	}
+	if s.deep {
+		switch x := v.(type) {
+		case map[string]any:
+			for _, c := range x {
+				matchPath(c, segs, f)
+			}
+		case []any:
+			for _, c := range x {
+				matchPath(c, segs, f)
+			}
+		}
+	}
+}
+
+// detectable reports a string the json transformer's detect option masks:
+// one that looks like an e-mail address, phone, card number or IBAN.
+func detectable(s string) bool {
+	s = strings.TrimSpace(s)
+	if at := strings.IndexByte(s, '@'); at > 0 && strings.IndexByte(s[at:], '.') > 0 && !strings.ContainsAny(s, " \t") {
+		return true
+	}
+	if n := countDigits(s); n >= minPhoneDigits && n <= 19 && !hasLetter(s) &&
+		strings.Trim(s, "0123456789 +-.()/") == "" {
+		return true
+	}
+	// IBAN: two letters, two digits, then 11 to 30 letters or digits (spaces allowed).
+	c := strings.ToUpper(strings.ReplaceAll(s, " ", ""))
+	if len(c) >= 15 && len(c) <= 34 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' &&
+		c[2] >= '0' && c[2] <= '9' && c[3] >= '0' && c[3] <= '9' &&
+		strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == "" {
+		return true
+	}
+	return false
+}
