@@ -1,6 +1,7 @@
 package mask
 
 import (
+	"crypto/sha256"
 	"math/bits"
 	"unicode"
 	"unicode/utf8"
@@ -238,15 +239,57 @@ func (k *keyed) encipherClasses(nums [][]uint16, present uint32, layout []byte) 
 	}
 }
 
+// fpeChunk bounds the numerals one FF1 call enciphers: longer strings are
+// enciphered in chunks, in two chained passes (forward, then backward), so
+// every output chunk depends on every input chunk and the cost stays linear.
+const fpeChunk = 128
+
 // permNumerals enciphers a numeral string of any length >= 1 in place.
 func (k *keyed) permNumerals(radix uint32, tweak []byte, x []uint16) {
-	switch len(x) {
-	case 0:
-	case 1:
+	tweak = compressTweak(tweak)
+	switch n := len(x); {
+	case n == 0:
+	case n == 1:
 		x[0] = uint16(k.rangePerm(tweak, uint64(radix), uint64(x[0])))
-	default:
+	case n <= 2*fpeChunk:
 		_ = k.ff.encrypt(radix, tweak, x) // cannot fail: len >= 2, digits < radix
+	default:
+		tw := make([]byte, 0, len(tweak)+6+2*fpeChunk)
+		chunk := func(i int) []uint16 { return x[i*fpeChunk : min(n, (i+1)*fpeChunk)] }
+		chunks := (n + fpeChunk - 1) / fpeChunk
+		var link []uint16
+		for pass, dir := range []byte{'F', 'B'} {
+			link = nil
+			for j := range chunks {
+				i := j
+				if pass == 1 {
+					i = chunks - 1 - j
+				}
+				tw = append(tw[:0], tweak...)
+				tw = append(tw, 0xFC, dir, byte(i>>24), byte(i>>16), byte(i>>8), byte(i))
+				for _, d := range link {
+					tw = append(tw, byte(d>>8), byte(d))
+				}
+				c := chunk(i)
+				if len(c) == 1 {
+					c[0] = uint16(k.rangePerm(tw, uint64(radix), uint64(c[0])))
+				} else {
+					_ = k.ff.encrypt(radix, tw, c)
+				}
+				link = c
+			}
+		}
 	}
+}
+
+// compressTweak replaces a long tweak by its SHA-256, so a long value does
+// not make every FF1 call walk a long tweak.
+func compressTweak(tw []byte) []byte {
+	if len(tw) <= 96 {
+		return tw
+	}
+	h := sha256.Sum256(tw)
+	return h[:]
 }
 
 // rangePerm is a keyed permutation of [0, n) (n < 2^63): FF1 over the bits of
@@ -332,7 +375,7 @@ func (k *keyed) permDigits(ds []byte, tweak []byte) {
 		nums = append(nums, uint16(c-'0'))
 	}
 	for {
-		_ = k.ff.encrypt(10, tweak, nums)
+		k.permNumerals(10, tweak, nums)
 		if nums[0] != 0 {
 			break
 		}

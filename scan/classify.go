@@ -450,37 +450,3 @@ func isPlaceTable(table string) bool {
 	}
 	return false
 }
-
-// jsonFinding reports the personal data found at JSON key paths.
-func jsonFinding(table, column string, jp *jsonPaths, now time.Time) *PII {
-	paths := make([]string, 0, len(jp.paths))
-	for p := range jp.paths {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	var found []PathPII
-	top := 0.0
-	for _, p := range paths {
-		ls := jp.paths[p]
-		vs := collect("text", ls.values, now, false)
-		c := decide(hintFor("", lastKey(p)), "text", vs, now)
-		if c == nil || c.conf < 0.5 {
-			continue
-		}
-		conf := math.Round(c.conf*100) / 100
-		top = max(top, conf)
-		found = append(found, PathPII{Path: p, Category: c.cat, Confidence: conf, Suggest: suggestion(c.cat, dbtwin.KindText),
-			Evidence: strings.Join(c.evidence, "; ")})
-	}
-	if len(found) == 0 {
-		return nil
-	}
-	var cats []string
-	for _, f := range found {
-		cats = append(cats, f.Path+" "+f.Category)
-	}
-	return &PII{Table: table, Column: column, Category: CatJSONPII, Confidence: top, Level: levelOf(top),
-		Evidence: []string{fmt.Sprintf("%d sampled JSON documents; personal data at %d key paths: %s",
-			jp.docs, len(found), strings.Join(cats, ", "))},
-		Suggest: "json", Paths: found}
-}

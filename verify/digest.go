@@ -34,9 +34,14 @@ func (h hasher) digest(class byte, value string) uint64 {
 	return sipHash24(h.k0, h.k1, class, value)
 }
 
+// digestBytes is digest for a byte slice.
+func (h hasher) digestBytes(class byte, value []byte) uint64 {
+	return sipHash24(h.k0, h.k1, class, value)
+}
+
 // sipHash24 is SipHash-2-4 (Aumasson and Bernstein, 2012) of the message
 // formed by prefix followed by s, when prefix != 0; of s alone otherwise.
-func sipHash24(k0, k1 uint64, prefix byte, s string) uint64 {
+func sipHash24[T ~string | ~[]byte](k0, k1 uint64, prefix byte, s T) uint64 {
 	v0 := k0 ^ 0x736f6d6570736575
 	v1 := k1 ^ 0x646f72616e646f6d
 	v2 := k0 ^ 0x6c7967656e657261

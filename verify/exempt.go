@@ -108,15 +108,16 @@ func onlyDictionaryWords(norm string) bool {
 	_, words := dictionary()
 	var buf [8]string
 	toks := appendTokens(buf[:0], norm)
-	if len(toks) == 0 {
-		return false
-	}
+	found := false
 	for _, t := range toks {
-		if !words[t] && countDigits(t) != len(t) {
+		switch {
+		case words[t]:
+			found = true
+		case countDigits(t) != len(t):
 			return false
 		}
 	}
-	return true
+	return found
 }
 
 // valueExemption returns the rule exempting a normalized original value, or "".

@@ -73,7 +73,7 @@ var Lists = []string{"weekly", "offers", "product-news", "events"}
 
 var countries = []string{"NL", "NL", "NL", "DE", "BE", "FR", "SE", "ES"}
 
-// Build writes the production database to path (which must not exist).
+// Build writes the production database to a new SQLite file at path.
 func Build(ctx context.Context, path string, sz Sizes) error {
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)")
 	if err != nil {
@@ -81,6 +81,12 @@ func Build(ctx context.Context, path string, sz Sizes) error {
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
+	return BuildDB(ctx, db, "sqlite", sz)
+}
+
+// BuildDB writes the production schema and data into an empty database of
+// either engine ("sqlite" or "postgres", for its placeholders).
+func BuildDB(ctx context.Context, db *sql.DB, dialect string, sz Sizes) error {
 	if _, err := db.ExecContext(ctx, Schema); err != nil {
 		return fmt.Errorf("create demo schema: %w", err)
 	}
@@ -89,7 +95,7 @@ func Build(ctx context.Context, path string, sz Sizes) error {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
-	g := &generator{rng: rand.New(rand.NewPCG(2024, 11)), usedEmail: map[string]bool{}, usedID: map[string]bool{}}
+	g := &generator{dialect: dialect, rng: rand.New(rand.NewPCG(2024, 11)), usedEmail: map[string]bool{}, usedID: map[string]bool{}}
 	userIDs, err := g.users(ctx, tx, sz.Users)
 	if err != nil {
 		return err
@@ -107,6 +113,7 @@ func Build(ctx context.Context, path string, sz Sizes) error {
 }
 
 type generator struct {
+	dialect   string
 	rng       *rand.Rand
 	usedEmail map[string]bool
 	usedID    map[string]bool
@@ -115,6 +122,24 @@ type generator struct {
 var epoch = time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC)
 
 func (g *generator) pick(list []string) string { return list[g.rng.IntN(len(list))] }
+
+// sql rewrites ? placeholders as $n for PostgreSQL.
+func (g *generator) sql(q string) string {
+	if g.dialect != "postgres" {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
 
 // nationalID returns a fresh 9-digit number passing the Dutch BSN 11-test.
 func (g *generator) nationalID() string {
@@ -166,7 +191,7 @@ func (g *generator) phone(country string) string {
 }
 
 func (g *generator) users(ctx context.Context, tx *sql.Tx, n int) ([]string, error) {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO users VALUES (?,?,?,?,?,?,?,?,?)`)
+	stmt, err := tx.PrepareContext(ctx, g.sql(`INSERT INTO users VALUES (?,?,?,?,?,?,?,?,?)`))
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +216,7 @@ func (g *generator) users(ctx context.Context, tx *sql.Tx, n int) ([]string, err
 }
 
 func (g *generator) guests(ctx context.Context, tx *sql.Tx, sz Sizes, userIDs []string) error {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO guest_purchases VALUES (?,?,?,?,?)`)
+	stmt, err := tx.PrepareContext(ctx, g.sql(`INSERT INTO guest_purchases VALUES (?,?,?,?,?)`))
 	if err != nil {
 		return err
 	}
@@ -214,7 +239,7 @@ func (g *generator) guests(ctx context.Context, tx *sql.Tx, sz Sizes, userIDs []
 }
 
 func (g *generator) orders(ctx context.Context, tx *sql.Tx, sz Sizes) error {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO orders VALUES (?,?,?,?,?)`)
+	stmt, err := tx.PrepareContext(ctx, g.sql(`INSERT INTO orders VALUES (?,?,?,?,?)`))
 	if err != nil {
 		return err
 	}
@@ -233,11 +258,12 @@ func (g *generator) orders(ctx context.Context, tx *sql.Tx, sz Sizes) error {
 }
 
 func (g *generator) subscriptions(ctx context.Context, tx *sql.Tx, users int) error {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO subscriptions (user_id, list, active) VALUES (?,?,?)`)
+	stmt, err := tx.PrepareContext(ctx, g.sql(`INSERT INTO subscriptions (id, user_id, list, active) VALUES (?,?,?,?)`))
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
+	id := 0
 	for u := 1; u <= users; u++ {
 		// Most users are on one list; many on several — the JOIN multiplies them.
 		n := []int{0, 1, 1, 1, 2, 2, 3, 4}[g.rng.IntN(8)]
@@ -246,7 +272,8 @@ func (g *generator) subscriptions(ctx context.Context, tx *sql.Tx, users int) er
 			if g.rng.IntN(10) == 0 {
 				active = 0
 			}
-			if _, err := stmt.ExecContext(ctx, u, Lists[idx], active); err != nil {
+			id++
+			if _, err := stmt.ExecContext(ctx, id, u, Lists[idx], active); err != nil {
 				return fmt.Errorf("insert demo subscription of user %d: %w", u, err)
 			}
 		}
