@@ -41,7 +41,7 @@ func buildJobs(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Schema,
 		p.jobs = append(p.jobs, job)
 		p.reached[t.QualifiedName()] = "full copy"
 	}
-	if err := applyMasking(ctx, schema, cfg, opt, p, logf); err != nil {
+	if err := applyMasking(ctx, snap, schema, cfg, opt, p, logf); err != nil {
 		return nil, err
 	}
 	if err := applySubset(ctx, snap, schema, cfg, p); err != nil {

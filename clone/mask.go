@@ -142,6 +142,41 @@ func isKeyOnly(t *dbtwin.Table, c *dbtwin.Column) bool {
 	return false
 }
 
+// strictSample is the row budget per table of strict mode's data scan.
+const strictSample = 200
+
+// addDetected samples the source (in the clone's snapshot) for personal data
+// the column names do not reveal, and adds unmasked, unkept findings to
+// Unmasked.
+func (m *Masking) addDetected(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Schema, cfg *config.Config) error {
+	res, err := scan.Run(ctx, snap, scan.Options{Sample: strictSample, SkipRelationships: true})
+	if err != nil {
+		return fmt.Errorf("strict mode: sample the source for personal data: %w", err)
+	}
+	seen := map[string]bool{}
+	for _, u := range m.Unmasked {
+		seen[strings.SplitN(u, " ", 2)[0]] = true
+	}
+	for _, f := range scan.Sensitive(res) {
+		ref := f.Table + "." + f.Column
+		if seen[ref] {
+			continue
+		}
+		if _, ok := m.rules[colRef{f.Table, f.Column}]; ok || cfg.Kept(schema, f.Table, f.Column) {
+			continue
+		}
+		if t := schema.Table(f.Table); t != nil {
+			if c := t.Column(f.Column); c != nil && isKeyOnly(t, c) {
+				continue
+			}
+		}
+		seen[ref] = true
+		m.Unmasked = append(m.Unmasked, fmt.Sprintf("%s (%s, found in the data)", ref, f.Category))
+	}
+	sort.Strings(m.Unmasked)
+	return nil
+}
+
 type link struct {
 	a, b colRef
 	why  string
@@ -178,7 +213,7 @@ func specKey(s mask.Spec) string {
 }
 
 // applyMasking builds the per-table transforms from the config's mask rules.
-func applyMasking(ctx context.Context, schema *dbtwin.Schema, cfg *config.Config, opt Options, p *jobPlan, logf func(string, ...any)) error {
+func applyMasking(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Schema, cfg *config.Config, opt Options, p *jobPlan, logf func(string, ...any)) error {
 	m, err := ResolveMasking(schema, cfg)
 	if err != nil {
 		return err
@@ -186,6 +221,11 @@ func applyMasking(ctx context.Context, schema *dbtwin.Schema, cfg *config.Config
 	strict := cfg.StrictEnabled()
 	if opt.Strict != nil {
 		strict = *opt.Strict
+	}
+	if strict {
+		if err := m.addDetected(ctx, snap, schema, cfg); err != nil {
+			return err
+		}
 	}
 	if len(m.Unmasked) > 0 {
 		if strict {

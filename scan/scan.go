@@ -83,11 +83,13 @@ func Run(ctx context.Context, snap dbtwin.Snapshot, opt Options) (*Result, error
 		s.warnf("query budget (%d statements) reached: %d tables were not sampled", opt.MaxQueries, skipped)
 	}
 	res.Relationships = append(res.Relationships, declaredRelationships(schema)...)
-	found, err := s.discover(ctx, samples, piiCat)
-	if err != nil {
-		return nil, fmt.Errorf("scan: %w", err)
+	if !opt.SkipRelationships {
+		found, err := s.discover(ctx, samples, piiCat)
+		if err != nil {
+			return nil, fmt.Errorf("scan: %w", err)
+		}
+		res.Relationships = append(res.Relationships, found...)
 	}
-	res.Relationships = append(res.Relationships, found...)
 	res.Stats.Rows, res.Stats.Queries = s.rows, s.queries
 	res.Stats.Duration = time.Since(start)
 	res.Warnings = s.warnings

@@ -151,6 +151,9 @@ type Options struct {
 	Now time.Time
 	// Progress, if set, is told which table is being sampled.
 	Progress func(table string)
+	// SkipRelationships samples for personal data only (no discovery of
+	// links): what strict mode needs before a clone.
+	SkipRelationships bool
 }
 
 func (o Options) withDefaults() Options {

@@ -111,13 +111,25 @@ func onlyDictionaryWords(norm string) bool {
 	found := false
 	for _, t := range toks {
 		switch {
-		case words[t]:
+		case words[t] || suffixedWord(t):
 			found = true
 		case countDigits(t) != len(t):
 			return false
 		}
 	}
 	return found
+}
+
+// suffixedWord reports a dictionary word with a street suffix glued on
+// ("smithville"), as the street_address transformer writes them.
+func suffixedWord(t string) bool {
+	_, words := dictionary()
+	for _, sfx := range data.Address["street_suffix"] {
+		if len(t) > len(sfx) && strings.HasSuffix(t, sfx) && words[t[:len(t)-len(sfx)]] {
+			return true
+		}
+	}
+	return false
 }
 
 // valueExemption returns the rule exempting a normalized original value, or "".

@@ -124,7 +124,7 @@ func appendPhoneRuns(dst []string, s string) []string {
 		}
 		// A run starts at a digit not glued to a preceding letter or digit.
 		if i > 0 && isWordByte(s[i-1]) {
-			for i < len(s) && isWordByte(s[i]) {
+			for i < len(s) && (isWordByte(s[i]) || (isPhoneRune(s[i]) && s[i] != ' ')) {
 				i++
 			}
 			continue

@@ -30,7 +30,7 @@ func BuildMixed(ctx context.Context, dbURL string, sizeMB int) (int64, error) {
 		  jsonb_build_object('phone', '+31 6 '||(10000000+g), 'tags', jsonb_build_array('a','b'), 'score', g%%100)
 		  FROM generate_series(1::bigint,%d) g`, customers),
 		fmt.Sprintf(`INSERT INTO orders SELECT g, 1+(g*7919)%%%d, (g%%10000)/100.0, (ARRAY['paid','shipped','refunded'])[1+g%%3],
-		  timestamptz '2021-01-01' + g * interval '3 seconds', CASE WHEN g%%5=0 THEN repeat('note ', 1+g%%20) END
+		  timestamptz '2021-01-01' + g * interval '3 seconds', CASE WHEN g%%5=0 THEN repeat('note ', (1+g%%20)::int) END
 		  FROM generate_series(1::bigint,%d) g`, customers, orders),
 		fmt.Sprintf(`INSERT INTO order_lines SELECT o, l, 'SKU-'||(o*l)%%99991, 1+l, (o%%500)/10.0+l
 		  FROM generate_series(1::bigint,%d) o, generate_series(1,2) l`, orders),

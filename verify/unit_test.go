@@ -1,0 +1,190 @@
+package verify
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/dbtwin/dbtwin/mask"
+)
+
+func TestSipHashReferenceVector(t *testing.T) {
+	// SipHash-2-4 paper, appendix A: key 00..0f, message 00..0e.
+	var k [16]byte
+	msg := make([]byte, 15)
+	for i := range k {
+		k[i] = byte(i)
+	}
+	for i := range msg {
+		msg[i] = byte(i)
+	}
+	k0 := uint64(0)
+	k1 := uint64(0)
+	for i := 7; i >= 0; i-- {
+		k0 = k0<<8 | uint64(k[i])
+		k1 = k1<<8 | uint64(k[8+i])
+	}
+	if got := sipHash24(k0, k1, 0, msg); got != 0xa129ca6149be45e5 {
+		t.Fatalf("SipHash-2-4 = %#x, want 0xa129ca6149be45e5", got)
+	}
+	// A prefix byte is the same as prepending it, at every length.
+	s := "abcdefghijklmnopqrstuvwxyz0123456789"
+	for n := 0; n <= len(s); n++ {
+		if a, b := sipHash24(k0, k1, 't', s[:n]), sipHash24(k0, k1, 0, "t"+s[:n]); a != b {
+			t.Fatalf("length %d: prefixed %#x != prepended %#x", n, a, b)
+		}
+	}
+	h := newHasher()
+	if h.digest(classText, "5550109999") == h.digest(classDigits, "5550109999") {
+		t.Fatal("text and digit classes collide")
+	}
+	if h.digest(classText, "a") != h.digestBytes(classText, []byte("a")) {
+		t.Fatal("digest and digestBytes differ")
+	}
+}
+
+func TestNormTextMatchesMask(t *testing.T) {
+	for _, s := range []string{"  Ann@X.org ", "ÉLODIE", "mary smith", "\tTab\n", "", "ǅemal"} {
+		if got, want := normText(s), string(mask.Normalize(mask.NormText, []byte(s))); got != want {
+			t.Errorf("normText(%q) = %q, mask.Normalize = %q", s, got, want)
+		}
+	}
+}
+
+func TestTokens(t *testing.T) {
+	cases := map[string][]string{
+		"call jane.doe@example.com. thanks":  {"call", "jane.doe@example.com", "thanks"},
+		"smith, jane (vip); id=a_b-c+d":      {"smith", "jane", "vip", "id", "a_b-c+d"},
+		"«quoted» — dash…":                   {"quoted", "dash"},
+		"...":                                nil,
+		"tel: +1 (555) 010-9999, ext. 12...": {"tel", "+1", "555", "010-9999", "ext", "12"},
+	}
+	for in, want := range cases {
+		if got := appendTokens(nil, in); !reflect.DeepEqual(got, want) {
+			t.Errorf("tokens(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if j, n := joinTokens("smith,  jane"); j != "smith jane" || n != 2 {
+		t.Errorf("joinTokens = %q, %d", j, n)
+	}
+}
+
+func TestPhoneRuns(t *testing.T) {
+	cases := map[string][]string{
+		"call +1 (555) 010-9999 today":  {"15550109999"},
+		"order 12345 on 2024-01-02":     {"20240102"},
+		"5550109999":                    nil, // a plain token: looked up as a token
+		"abc555-010-9999":               nil, // glued to a word
+		"555 010 9999x":                 nil,
+		"a: 555.010.9999; b: 0044 20 7": {"5550109999", "0044207"},
+	}
+	for in, want := range cases {
+		if got := appendPhoneRuns(nil, in); !reflect.DeepEqual(got, want) {
+			t.Errorf("phoneRuns(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestValueExemption(t *testing.T) {
+	cases := map[string]string{
+		"bob":                  ExemptTooShort,
+		"ann":                  ExemptTooShort,
+		"12345":                ExemptShortNumber,
+		"-42.50":               ExemptShortNumber,
+		"2024-01-31":           ExemptDate,
+		"2006-02-15 09:57:20":  ExemptDate,
+		"31.12.1980":           ExemptDate,
+		"1999-02-15t10:00:00z": ExemptDate,
+		"jennifer":             ExemptDictionary,
+		"smith":                ExemptDictionary,
+		"mary smith":           "",
+		"jane@example.com":     "",
+		"+1 555 010 9999":      "",
+		"2024-13-45":           "",
+		"xq7-unusual":          "",
+	}
+	for in, want := range cases {
+		if got := valueExemption(in); got != want {
+			t.Errorf("valueExemption(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if !onlyDictionaryWords("12 north smithville avenue") || !onlyDictionaryWords("jane smith") ||
+		onlyDictionaryWords("12 zzqx avenue") || onlyDictionaryWords("12 34") {
+		t.Error("onlyDictionaryWords misjudges")
+	}
+}
+
+func TestCardinality(t *testing.T) {
+	// Few distinct values that repeat: low-cardinality.
+	c := newCardinality()
+	for i := 0; i < 40; i++ {
+		if out := c.add(uint64(i%3), []uint64{uint64(100 + i%3)}); out != nil {
+			t.Fatal("flushed while low")
+		}
+	}
+	if low, _ := c.finish(); !low {
+		t.Fatal("3 values over 40 rows should be low-cardinality")
+	}
+	// Few distinct values that do not repeat (a small table of e-mails): kept.
+	c = newCardinality()
+	for i := 0; i < 10; i++ {
+		c.add(uint64(i), []uint64{uint64(i)})
+	}
+	if low, flush := c.finish(); low || len(flush) != 10 {
+		t.Fatalf("10 distinct of 10: low=%v flush=%d", low, len(flush))
+	}
+	// Many distinct values: flushed once past the threshold, then passed through.
+	c = newCardinality()
+	total := 0
+	for i := 0; i < 100; i++ {
+		total += len(c.add(uint64(i), []uint64{uint64(i)}))
+	}
+	if low, flush := c.finish(); low || total+len(flush) != 100 {
+		t.Fatalf("100 distinct: low=%v, %d added", low, total+len(flush))
+	}
+}
+
+func TestJSONPathsAndDetect(t *testing.T) {
+	doc, ok := decodeJSON([]byte(`{"contact":{"email":"a@b.org","phones":["555 010 9999"]},"plan":"gold","items":[{"email":"c@d.org"}]}`))
+	if !ok {
+		t.Fatal("decode")
+	}
+	for path, want := range map[string][]string{
+		"$.contact.email":     {"a@b.org"},
+		"$..email":            {"a@b.org", "c@d.org"},
+		"$.items[*].email":    {"c@d.org"},
+		"$['contact'].phones": {"555 010 9999"},
+		"$.items[0]":          {"c@d.org"},
+	} {
+		segs, err := parsePath(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		matchPath(doc, segs, func(n any) { walkJSON(n, func(s string) { got = append(got, s) }, nil) })
+		if strings.Join(sortStrings(got), "|") != strings.Join(sortStrings(want), "|") {
+			t.Errorf("%s selects %q, want %q", path, got, want)
+		}
+	}
+	if _, err := parsePath("contact.email"); err == nil {
+		t.Error("a path without $ is accepted")
+	}
+	for s, want := range map[string]bool{"a@b.org": true, "+1 555 010 9999": true, "gold": false,
+		"DE89 3704 0044 0532 0130 00": true, "2024": false} {
+		if detectable(s) != want {
+			t.Errorf("detectable(%q) = %v", s, !want)
+		}
+	}
+}
+
+func sortStrings(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
