@@ -47,6 +47,14 @@ type Result struct {
 	Warnings     []string
 	Masked       int
 	Subset       bool
+	// Phases times the steps: "plan", "schema", "data", "post-data", "verify".
+	Phases []Phase
+}
+
+// Phase is one timed step of a clone.
+type Phase struct {
+	Name     string
+	Duration time.Duration
 }
 
 // TableResult is one table's outcome.
@@ -112,6 +120,11 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 			dbtwin.ErrUsage, res.Target, len(existing), listSome(existing, 3))
 	}
 
+	mark := time.Now()
+	phase := func(name string) {
+		res.Phases = append(res.Phases, Phase{Name: name, Duration: time.Since(mark)})
+		mark = time.Now()
+	}
 	snap, err := src.Snapshot(ctx, opt.Jobs)
 	if err != nil {
 		return res, fmt.Errorf("open a consistent snapshot of the source: %w", err)
@@ -126,6 +139,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	res.Warnings = plan.warnings
 	res.Masked = plan.maskedColumns
 	res.Subset = plan.subset
+	phase("plan")
 
 	if len(existing) > 0 {
 		logf("emptying target (--replace): dropping %d table(s)", len(existing))
@@ -144,13 +158,16 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return fail("create schema in target", err)
 	}
+	phase("schema")
 	results, err := pipeline.Run(ctx, snap, dst, plan.jobs, pipeline.Options{Jobs: opt.Jobs, Progress: opt.Progress})
 	if err != nil {
 		return fail("copy data", err)
 	}
+	phase("data")
 	if err := post.Apply(ctx); err != nil {
 		return fail("create indexes, constraints and triggers in target", err)
 	}
+	phase("post-data")
 	for i, r := range results {
 		j := plan.jobs[i]
 		res.Tables = append(res.Tables, TableResult{
@@ -168,6 +185,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return fail("verify target", err)
 	}
+	phase("verify")
 	res.Verification = problems
 	res.Verified = len(problems) == 0
 	res.Duration = time.Since(start)

@@ -69,6 +69,7 @@ func buildCity(b *builder) (Transformer, error) {
 	return &cityT{k: b.keyed(), maxLen: b.maxLen()}, nil
 }
 
+// Mask picks a city by the keyed hash of the normalized value.
 func (t *cityT) Mask(v []byte) ([]byte, error) {
 	tv := splitText(v)
 	h := t.k.sum1([]byte(tv.norm))

@@ -120,6 +120,7 @@ func kindIn(k dbtwin.Kind, ks []dbtwin.Kind) bool {
 // keepEmpty leaves empty values empty.
 type keepEmpty struct{ t Transformer }
 
+// Mask returns an empty value as is and masks any other.
 func (k keepEmpty) Mask(v []byte) ([]byte, error) {
 	if len(v) == 0 {
 		return []byte{}, nil

@@ -90,3 +90,16 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+func TestKindKey(t *testing.T) {
+	d := registryByName["number"]
+	a, _ := newParams("number", d.params, nil)
+	b, _ := newParams("number", d.params, map[string]any{"min": 0})
+	c, _ := newParams("number", d.params, map[string]any{"percent": 10.0})
+	if a.kindKey() == b.kindKey() {
+		t.Errorf("min unset and min 0 share the kind %s", a.kindKey())
+	}
+	if a.kindKey() != c.kindKey() {
+		t.Errorf("an explicit default changed the kind: %s vs %s", a.kindKey(), c.kindKey())
+	}
+}

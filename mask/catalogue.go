@@ -38,7 +38,6 @@ type Param struct {
 	def      any
 	choices  []string
 	required bool
-	unkeyed  bool // does not change outputs, so not part of the kind
 }
 
 // def is a transformer's declaration.
@@ -154,7 +153,7 @@ func registryList() []*def {
 		{name: "hash", summary: "a keyed hexadecimal digest",
 			params: []Param{p("length", TypeInt, 32, "number of hex digits, 1 to 64"),
 				p("normalize", TypeBool, true, "hash the normalized value (case and surrounding space ignored)")},
-			unique: true, uniqueNote: "with length >= 32 and normalize: false (a collision then has probability below 2^-64 per billion values)",
+			unique: true, uniqueNote: "with length >= 32 and normalize: false (128 bits: a collision among a billion values has probability below 2^-64)",
 			kinds: textKinds, norm: NormText, build: buildHash},
 		{name: "partial", summary: "keep the first and last characters, mask the rest",
 			params: []Param{p("keep_first", TypeInt, 0, "characters kept at the start"),
@@ -168,7 +167,7 @@ func registryList() []*def {
 			notUniqueWhy: "writes the same value everywhere", kinds: allKinds, norm: NormText, build: buildConstant},
 		{name: "keep", summary: "keep the value (not sensitive)", unique: true, kinds: allKinds, norm: NormText, build: buildKeep},
 		{name: "template", summary: "a Go text/template over the row's masked columns, e.g. \"{{.first_name}}.{{.last_name}}@example.com\"",
-			params:       []Param{required(p("template", TypeString, nil, "the template; functions: lower, upper, title, trim, replace"))},
+			params:       []Param{required(p("template", TypeString, nil, "the template; functions: lower, upper, title, trim, replace OLD NEW, left N, digits"))},
 			notUniqueWhy: "a template cannot be proven to give distinct outputs", kinds: textKinds, norm: NormText, build: buildTemplate},
 		{name: "regex", summary: "mask the parts of the value a regular expression matches: groups by nested rules, or a replacement",
 			params: []Param{required(p("pattern", TypeString, nil, "the regular expression (RE2 syntax)")),

@@ -47,6 +47,8 @@ type dateParts struct {
 	neg        bool
 }
 
+// Mask moves the date at the start of v within its block; text that is not
+// a date is enciphered instead.
 func (t *dateT) Mask(v []byte) ([]byte, error) {
 	tv := splitText(v)
 	switch tv.norm {
@@ -85,8 +87,24 @@ func (t *dateT) block(year, day int64) (int64, int64) {
 		s := base + floorDiv(day-base, t.window)*t.window
 		lo, hi = max(lo, s), min(hi, s+t.window)
 	}
+	// Blocks never straddle 0000-01-01 or 10000-01-01: years keep their sign
+	// and four-digit years keep four digits.
+	for _, edge := range [...]int64{yearZero, yearTenThousand} {
+		if lo < edge && edge < hi {
+			if day < edge {
+				hi = edge
+			} else {
+				lo = edge
+			}
+		}
+	}
 	return lo, hi
 }
+
+var (
+	yearZero        = daysFromCivil(0, 1, 1)
+	yearTenThousand = daysFromCivil(10000, 1, 1)
+)
 
 func floorDiv(a, b int64) int64 {
 	q := a / b

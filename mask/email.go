@@ -50,6 +50,8 @@ func buildEmail(b *builder) (Transformer, error) {
 	return t, nil
 }
 
+// Mask masks an address: its local part and domain labels enciphered (fpe)
+// or a fake address (fake), with the original case and spacing.
 func (t *emailT) Mask(v []byte) ([]byte, error) {
 	tv := splitText(v)
 	s := tv.norm

@@ -92,7 +92,7 @@ type ff1State struct {
 	fixed  [16]byte
 	r      [16]byte
 	from   int // first block of q that changes between rounds
-	qArray [64]byte
+	qArray [128]byte
 }
 
 var ff1States = sync.Pool{New: func() any { return new(ff1State) }}

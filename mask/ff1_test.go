@@ -91,7 +91,7 @@ func TestFF1BigMatchesFast(t *testing.T) {
 		if radix == 2 {
 			n = 2 + rng.IntN(120)
 		}
-		tweak := make([]byte, rng.IntN(40))
+		tweak := make([]byte, rng.IntN(140))
 		for i := range tweak {
 			tweak[i] = byte(rng.Uint32())
 		}

@@ -117,15 +117,25 @@ func (k *keyed) fpeString(s string, tweak []byte, mask uint32) string {
 	if isASCII(s) {
 		return k.fpeASCII(s, tweak, mask)
 	}
-	rs := []rune(s)
-	cls := make([]int8, len(rs))
+	type piece struct {
+		r    rune
+		w    int
+		cls  int8
+		from int
+	}
+	ps := make([]piece, 0, len(s))
 	var present uint32
-	for i, r := range rs {
-		c := classOf(r, mask)
-		cls[i] = int8(c)
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		c := -1
+		if r != utf8.RuneError || w > 1 {
+			c = classOf(r, mask)
+		}
+		ps = append(ps, piece{r: r, w: w, cls: int8(c), from: i})
 		if c >= 0 {
 			present |= 1 << c
 		}
+		i += w
 	}
 	if present == 0 {
 		return s
@@ -133,28 +143,27 @@ func (k *keyed) fpeString(s string, tweak []byte, mask uint32) string {
 	layout := make([]byte, 0, len(s)+len(tweak)+8)
 	layout = append(layout, tweak...)
 	layout = append(layout, 0xFE)
-	for i, r := range rs {
-		if cls[i] < 0 {
-			layout = utf8.AppendRune(layout, r)
-		} else {
-			layout = append(layout, 0xFF, byte(cls[i]))
-		}
-	}
 	nums := make([][]uint16, len(alphabets))
-	for i, r := range rs {
-		if c := cls[i]; c >= 0 {
-			nums[c] = append(nums[c], uint16(alphabets[c].lookup(r)))
+	for _, p := range ps {
+		if p.cls < 0 {
+			layout = append(layout, s[p.from:p.from+p.w]...) // kept as is, even invalid UTF-8
+		} else {
+			layout = append(layout, 0xFF, byte(p.cls))
+			nums[p.cls] = append(nums[p.cls], uint16(alphabets[p.cls].lookup(p.r)))
 		}
 	}
 	k.encipherClasses(nums, present, layout)
 	pos := make([]int, len(alphabets))
-	for i := range rs {
-		if c := cls[i]; c >= 0 {
-			rs[i] = alphabets[c].runes[nums[c][pos[c]]]
-			pos[c]++
+	out := make([]byte, 0, len(s))
+	for _, p := range ps {
+		if p.cls < 0 {
+			out = append(out, s[p.from:p.from+p.w]...)
+			continue
 		}
+		out = utf8.AppendRune(out, alphabets[p.cls].runes[nums[p.cls][pos[p.cls]]])
+		pos[p.cls]++
 	}
-	return string(rs)
+	return string(out)
 }
 
 // fpeASCII is fpeString for ASCII input.

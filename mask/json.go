@@ -67,6 +67,7 @@ func buildJSON(b *builder) (Transformer, error) {
 	return t, nil
 }
 
+// Mask masks a JSON document; a value that is not JSON is enciphered whole.
 func (t *jsonT) Mask(v []byte) ([]byte, error) {
 	root, err := parseJSON(v)
 	if err != nil {

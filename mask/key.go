@@ -68,7 +68,7 @@ func (m *Masker) derive(label, kind string) [32]byte {
 // keyed is the key material of one kind: a transformer name plus every
 // parameter that changes its output. Values are keyed as
 // HMAC-SHA256(K_kind, normalize(value)) and enciphered with FF1 under an
-// AES-256 key derived from the same kind.
+// AES-128 key derived from the same kind.
 type keyed struct {
 	kind string
 	pool sync.Pool // of *macState keyed with K_kind
@@ -91,9 +91,9 @@ func (m *Masker) keyed(kind string) *keyed {
 	}
 	macKey := m.derive("hmac", kind)
 	ffKey := m.derive("ff1", kind)
-	f, err := newFF1(ffKey[:])
+	f, err := newFF1(ffKey[:16]) // AES-128: FF1's rounds are latency-bound
 	if err != nil {
-		panic(err) // unreachable: a 32-byte key is always valid for AES
+		panic(err) // unreachable: a 16-byte key is always valid for AES
 	}
 	k := &keyed{kind: kind, ff: f}
 	k.pool.New = func() any { return &macState{h: hmac.New(sha256.New, macKey[:])} }

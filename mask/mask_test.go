@@ -257,6 +257,13 @@ func TestDigestAndNormalize(t *testing.T) {
 	if m.Digest(NormPhone, []byte("+1 (555) 010-9999")) != m.Digest(NormDigits, []byte("15550109999")) {
 		t.Error("phone digests differ for equal digits")
 	}
+	for _, spec := range []Spec{{Transformer: "phone"}, {Transformer: "digits"}} {
+		tr := mustBuild(t, m, spec, textCol())
+		a, b := mustMask(t, tr, "+1 (555) 010-9999"), mustMask(t, tr, "15550109999")
+		if string(digitsOnly([]byte(a))) != string(digitsOnly([]byte(b))) {
+			t.Errorf("%s: %q and %q have different digits", spec.Transformer, a, b)
+		}
+	}
 	if m.Digest(NormText, []byte("a")) == m.Digest(NormText, []byte("b")) {
 		t.Error("different values, same digest")
 	}

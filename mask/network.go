@@ -41,6 +41,7 @@ func buildPhone(b *builder) (Transformer, error) {
 	return t, nil
 }
 
+// Mask enciphers a phone number's digits in place, or writes format.
 func (t *phoneT) Mask(v []byte) ([]byte, error) {
 	if t.format != "" {
 		s := newStream(t.k, t.k.sum1(digitsOnly(v)))
@@ -163,6 +164,8 @@ func buildIP(b *builder) (Transformer, error) {
 	return t, nil
 }
 
+// Mask permutes an IP address within its version (after prefix_bits); text
+// that is not an address is enciphered instead.
 func (t *ipT) Mask(v []byte) ([]byte, error) {
 	tv := splitText(v)
 	s := tv.norm
@@ -259,68 +262,83 @@ type uuidT struct{ k *keyed }
 func buildUUID(b *builder) (Transformer, error) { return &uuidT{k: b.keyed()}, nil }
 
 // Mask enciphers the 30 hex digits of a UUID that are neither the version
-// nor the variant nibble, with FF1 over radix 16, in the original layout.
+// nor the variant nibble, with FF1 over radix 16, in the original layout
+// (hyphens, braces, urn:uuid: prefix, upper or lower case).
 func (t *uuidT) Mask(v []byte) ([]byte, error) {
-	tv := splitText(v)
-	s := tv.norm
-	body := strings.TrimPrefix(s, "urn:uuid:")
-	body = strings.TrimSuffix(strings.TrimPrefix(body, "{"), "}")
+	lo, hi := 0, len(v)
+	for lo < hi && isSpaceByte(v[lo]) {
+		lo++
+	}
+	for hi > lo && isSpaceByte(v[hi-1]) {
+		hi--
+	}
+	core := v[lo:hi]
+	start := 0
+	if len(core) >= 9 && strings.EqualFold(string(core[:9]), "urn:uuid:") {
+		start = 9
+	}
 	var pos [32]int
-	n := 0
-	for i := 0; i < len(body); i++ {
-		c := body[i]
+	n, upper, lowerSeen := 0, false, false
+	for i := start; i < len(core); i++ {
+		c := core[i]
 		switch {
-		case c >= '0' && c <= '9' || c >= 'a' && c <= 'f':
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
 			if n == 32 {
-				n = 33
-				break
+				return t.fallback(v)
 			}
-			pos[n] = i
+			upper = upper || c >= 'A' && c <= 'F'
+			lowerSeen = lowerSeen || c >= 'a' && c <= 'f'
+			pos[n] = lo + i
 			n++
-		case c == '-':
+		case c == '-' || (c == '{' && i == start) || (c == '}' && i == len(core)-1):
 		default:
-			n = 33
-		}
-		if n > 32 {
-			break
+			return t.fallback(v)
 		}
 	}
 	if n != 32 {
-		return tv.finish(t.k.fpeString(s, []byte("not-uuid"), maskAll)), nil
-	}
-	off := len(s) - len(strings.TrimPrefix(s, "urn:uuid:"))
-	if strings.HasPrefix(s[off:], "{") {
-		off++
+		return t.fallback(v)
 	}
 	var x [30]uint16
 	j := 0
 	for i := 0; i < 32; i++ {
 		if i != 12 && i != 16 {
-			x[j] = hexVal(body[pos[i]])
+			x[j] = hexVal(v[pos[i]])
 			j++
 		}
 	}
-	tw := []byte{'u', body[pos[12]], body[pos[16]]}
-	_ = t.k.ff.encrypt(16, tw, x[:])
-	out := []byte(s)
+	tw := [3]byte{'u', byte(hexVal(v[pos[12]])), byte(hexVal(v[pos[16]]))}
+	_ = t.k.ff.encrypt(16, tw[:], x[:])
+	// Hex digits and letters trade places, so the case goes back by class.
+	digits := "0123456789abcdef"
+	if upper && !lowerSeen {
+		digits = "0123456789ABCDEF"
+	}
+	out := append([]byte(nil), v...)
 	j = 0
 	for i := 0; i < 32; i++ {
 		if i != 12 && i != 16 {
-			out[off+pos[i]] = "0123456789abcdef"[x[j]]
+			out[pos[i]] = digits[x[j]]
 			j++
 		}
 	}
-	// Hex digits and letters trade places, so the case goes back by class.
-	res := string(out)
-	if caseClass(tv.core) == caseUpper {
-		res = strings.ToUpper(res)
-	}
-	return []byte(tv.lead + res + tv.trail), nil
+	return out, nil
+}
+
+func (t *uuidT) fallback(v []byte) ([]byte, error) {
+	tv := splitText(v)
+	return tv.finish(t.k.fpeString(tv.norm, []byte("not-uuid"), maskAll)), nil
+}
+
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
 }
 
 func hexVal(c byte) uint16 {
-	if c <= '9' {
+	switch {
+	case c <= '9':
 		return uint16(c - '0')
+	case c >= 'a':
+		return uint16(c-'a') + 10
 	}
-	return uint16(c-'a') + 10
+	return uint16(c-'A') + 10
 }

@@ -58,6 +58,7 @@ func intTypeBound(typ string) float64 {
 	return math.MaxInt64
 }
 
+// Mask adds keyed noise to a number, keeping its scale and the column's range.
 func (t *numberT) Mask(v []byte) ([]byte, error) {
 	tv := splitText(v)
 	s := tv.core

@@ -65,7 +65,8 @@ func cardBrandPrefix(d []byte) int {
 // every other character in place.
 func (t *digitsT) Mask(v []byte) ([]byte, error) {
 	out := append([]byte(nil), v...)
-	pos := make([]int, 0, len(v))
+	var posBuf [32]int
+	pos := posBuf[:0]
 	for i, c := range out {
 		if c >= '0' && c <= '9' {
 			pos = append(pos, i)
@@ -82,9 +83,10 @@ func (t *digitsT) Mask(v []byte) ([]byte, error) {
 	if n == 0 {
 		return out, nil
 	}
-	ds := make([]byte, n)
-	for j, i := range pos {
-		ds[j] = out[i]
+	var dsBuf [32]byte
+	ds := dsBuf[:0]
+	for _, i := range pos {
+		ds = append(ds, out[i])
 	}
 	prefix := t.prefix
 	if t.brand {

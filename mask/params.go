@@ -244,7 +244,7 @@ func (p *params) kindKey() string {
 	b.WriteByte('{')
 	first := true
 	for _, d := range p.decl {
-		if d.Type == TypeRule || d.Type == TypeRules || d.unkeyed {
+		if d.Type == TypeRule || d.Type == TypeRules {
 			continue
 		}
 		if !first {
@@ -253,6 +253,10 @@ func (p *params) kindKey() string {
 		first = false
 		b.WriteString(d.Name)
 		b.WriteByte('=')
+		if d.def == nil && !p.has(d.Name) {
+			b.WriteString("unset")
+			continue
+		}
 		switch d.Type {
 		case TypeInt:
 			b.WriteString(strconv.Itoa(p.int(d.Name)))

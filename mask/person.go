@@ -76,6 +76,7 @@ type fakeOrFPE struct {
 	fake   func(k *keyed, norm string, h [32]byte, maxLen int) string
 }
 
+// Mask writes a fake value or enciphers the value, with the original case.
 func (t *fakeOrFPE) Mask(v []byte) ([]byte, error) {
 	tv := splitText(v)
 	if tv.norm == "" {

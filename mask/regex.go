@@ -72,6 +72,7 @@ func buildRegex(b *builder) (Transformer, error) {
 	return t, nil
 }
 
+// Mask rewrites every match of the pattern and keeps the rest.
 func (t *regexT) Mask(v []byte) ([]byte, error) {
 	matches := t.re.FindAllSubmatchIndex(v, -1)
 	if matches == nil {

@@ -194,3 +194,14 @@ func (t *TableMasker) fail(s colStep, err error) error {
 	}
 	return fmt.Errorf("mask %s: %w", name, err)
 }
+
+// InfoFor returns the ColumnInfo of every column of a table, with Unique set
+// for columns in any unique key (primary, unique constraint or index, single
+// or composite, expression or partial).
+func InfoFor(t *dbtwin.Table) map[string]ColumnInfo {
+	out := make(map[string]ColumnInfo, len(t.Columns))
+	for _, c := range t.Columns {
+		out[c.Name] = ColumnInfo{Table: t.QualifiedName(), Column: c, Unique: t.InUniqueKey(c.Name)}
+	}
+	return out
+}

@@ -1,7 +1,11 @@
 package mask
 
 import (
+	"bytes"
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/dbtwin/dbtwin"
@@ -118,5 +122,69 @@ func TestTableRuleErrorsNameColumn(t *testing.T) {
 	_, err = tm.Apply(row("2001:db8::1"))
 	if err == nil || !strings.Contains(err.Error(), "mask public.log.ip") {
 		t.Errorf("error = %v", err)
+	}
+}
+
+// TestConcurrentApply: one TableMasker shared by goroutines gives the same
+// rows as a sequential run (run with -race).
+func TestConcurrentApply(t *testing.T) {
+	m := newTestMasker(t)
+	cols := []string{"email", "phone", "name", "id", "doc"}
+	tm, err := m.Table(cols, map[string]Spec{"email": {Transformer: "email"}, "phone": {Transformer: "phone"},
+		"name": {Transformer: "full_name"}, "id": {Transformer: "uuid"},
+		"doc": {Transformer: "json", Params: map[string]any{"detect": true}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := make([]dbtwin.Row, 200)
+	want := make([]dbtwin.Row, len(rows))
+	for i := range rows {
+		rows[i] = row(fmt.Sprintf("user%d@example.com", i), fmt.Sprintf("+46 70 %07d", i*31), "Ann Lee",
+			fmt.Sprintf("550e8400-e29b-41d4-a716-%012d", i), fmt.Sprintf(`{"e":"u%d@x.org"}`, i))
+		if want[i], err = tm.Apply(rows[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range rows {
+				j := (i + g*25) % len(rows)
+				got, err := tm.Apply(rows[j])
+				if err != nil || !slices.EqualFunc(got, want[j], bytes.Equal) {
+					errs <- fmt.Sprintf("row %d: %q, %v", j, got, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+func TestInfoFor(t *testing.T) {
+	tbl := &dbtwin.Table{Schema: "public", Name: "users",
+		Columns: []*dbtwin.Column{{Name: "id", Kind: dbtwin.KindInt}, {Name: "email", Kind: dbtwin.KindText},
+			{Name: "name", Kind: dbtwin.KindText, Nullable: true}},
+		PrimaryKey: &dbtwin.Key{Columns: []string{"id"}, Primary: true},
+		Uniques:    []*dbtwin.Key{{Columns: []string{"email"}, Expressions: []string{"lower(email)"}, Partial: true}}}
+	info := InfoFor(tbl)
+	if !info["id"].Unique || !info["email"].Unique || info["name"].Unique || info["email"].Table != "public.users" {
+		t.Errorf("InfoFor = %+v", info)
+	}
+	m := newTestMasker(t)
+	if _, err := m.Table([]string{"id", "email", "name"}, map[string]Spec{"name": {Transformer: "first_name"},
+		"email": {Transformer: "email"}}, info); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Table([]string{"id", "email", "name"}, map[string]Spec{"email": {Transformer: "city"}}, info); err == nil ||
+		!strings.Contains(err.Error(), "unique key") {
+		t.Errorf("city on a unique email: %v", err)
 	}
 }

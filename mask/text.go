@@ -133,6 +133,7 @@ func buildHash(b *builder) (Transformer, error) {
 	return t, nil
 }
 
+// Mask returns the first length hex digits of the keyed digest.
 func (t *hashT) Mask(v []byte) ([]byte, error) {
 	in := v
 	if t.normalize {

@@ -174,7 +174,7 @@ type postData struct {
 // Apply creates the indexes, constraints and triggers, sets the sequences and
 // refreshes the materialized views.
 func (p *postData) Apply(ctx context.Context) error {
-	if err := p.t.applyScript(ctx, p.script, "post-data"); err != nil {
+	if err := p.t.applyPostData(ctx, p.script); err != nil {
 		return err
 	}
 	return p.t.pool.withConn(ctx, func(c *pgx.Conn) error {

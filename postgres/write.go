@@ -21,6 +21,8 @@ const targetSetup = "SET synchronous_commit = off"
 type Target struct {
 	*db
 	pool *pool
+	// writers is how many sessions may work at once (data and post-data).
+	writers int
 }
 
 var _ dbtwin.Target = (*Target)(nil)
@@ -33,7 +35,7 @@ func OpenTarget(ctx context.Context, u *dbtwin.URL, opts dbtwin.TargetOptions) (
 		return nil, err
 	}
 	writers := max(opts.Writers, 1)
-	t := &Target{db: d, pool: newPool(d, writers+1)}
+	t := &Target{db: d, pool: newPool(d, writers+1), writers: writers}
 	if err := t.pool.withConn(ctx, func(*pgx.Conn) error { return nil }); err != nil {
 		return nil, err
 	}

@@ -60,6 +60,7 @@ type collector struct {
 	rows   int64
 	values int64 // values digested (not exempt)
 	buf    []uint64
+	out    []digestOf
 }
 
 func newCollector(h hasher, set *digestSet) *collector {
@@ -103,20 +104,20 @@ func (c *collector) table(ctx context.Context, snap dbtwin.Snapshot, tp *tablePl
 	}
 	c.rows += n
 	for _, cp := range tp.cols {
-		c.finish(cp.card, cp.origin)
+		c.finish(&cp.sink)
 		if cp.json != nil {
 			for _, lp := range cp.json.paths {
-				c.finish(lp.card, lp.origin)
+				c.finish(&lp.sink)
 			}
 			for _, lp := range []*leafPlan{cp.json.detect, cp.json.all} {
 				if lp != nil {
-					c.finish(lp.card, lp.origin)
+					c.finish(&lp.sink)
 				}
 			}
 		}
 	}
 	if tp.name != nil {
-		c.finish(tp.name.card, tp.name.origin)
+		c.finish(&tp.name.sink)
 	}
 	return nil
 }
@@ -134,54 +135,66 @@ func (c *collector) column(cp *colPlan, v []byte) {
 		}
 		// Not JSON: the json transformer enciphers it whole; look for it whole.
 	}
-	c.value(cp.card, cp.origin, cp.digits, string(v))
+	c.value(&cp.sink, string(v))
 }
 
 // document collects the planned leaves of one JSON document.
 func (c *collector) document(jp *jsonPlan, doc any) {
 	for _, lp := range jp.paths {
 		matchPath(doc, lp.segs, func(node any) {
-			walkJSON(node, func(s string) { c.value(lp.card, lp.origin, lp.digits, s) }, nil)
+			walkJSON(node, func(s string) { c.value(&lp.sink, s) }, nil)
 		})
 	}
 	if lp := jp.detect; lp != nil {
 		pick := func(s string) {
 			if detectable(s) {
-				c.value(lp.card, lp.origin, lp.digits, s)
+				c.value(&lp.sink, s)
 			}
 		}
 		walkJSON(doc, pick, pick)
 	}
 	if lp := jp.all; lp != nil {
-		walkJSON(doc, func(s string) { c.value(lp.card, lp.origin, lp.digits, s) }, nil)
+		walkJSON(doc, func(s string) { c.value(&lp.sink, s) }, nil)
 	}
 }
 
 // value digests one original value in its forms: the normalized text; with
 // inner white space collapsed; its words joined by single spaces (how a
 // note quoting it is read); its digits, for phone-like values.
-func (c *collector) value(card *cardinality, origin uint32, digits bool, raw string) {
+func (c *collector) value(sk *sink, raw string) {
 	norm := normText(raw)
 	if rule := valueExemption(norm); rule != "" {
-		c.exempt.add(rule, origin, 1)
+		c.exempt.add(rule, sk.origin, 1)
 		return
 	}
 	ds := append(c.buf[:0], c.h.digest(classText, norm))
 	if strings.IndexFunc(norm, func(r rune) bool { return unicode.IsSpace(r) && r != ' ' }) >= 0 || strings.Contains(norm, "  ") {
 		ds = append(ds, c.h.digest(classText, strings.Join(strings.Fields(norm), " ")))
 	}
-	if joined, n := joinTokens(norm); n >= 2 && n <= 3 && joined != norm && len(joined) >= MinLength {
+	joined, n := joinTokens(norm)
+	if n >= 2 && n <= 3 && joined != norm && len(joined) >= MinLength {
 		ds = append(ds, c.h.digest(classText, joined))
 	}
-	if digits || !hasLetter(norm) {
+	if sk.digits || !hasLetter(norm) {
 		if d := digitsOf(norm); len(d) >= minPhoneDigits {
 			ds = append(ds, c.h.digest(classDigits, d))
 		}
 	}
+	origin := sk.origin
+	if sk.hasLone && n <= 1 {
+		origin = sk.lone
+	}
+	c.record(sk, ds, origin)
+}
+
+// record passes one value's digests through its column's cardinality
+// tracker to the set.
+func (c *collector) record(sk *sink, ds []uint64, origin uint32) {
 	c.buf = ds
 	c.values++
-	for _, d := range card.add(ds[0], ds) {
-		c.set.add(d, origin)
+	c.out = sk.card.add(ds[0], ds, origin, c.out)
+	for _, x := range c.out {
+		c.set.add(x.d, x.o)
 	}
 }
 
@@ -196,23 +209,18 @@ func (c *collector) fullName(np *namePlan, first, last string) {
 		c.exempt.add(rule, np.origin, 1)
 		return
 	}
-	ds := append(c.buf[:0], c.h.digest(classText, whole), c.h.digest(classText, l+" "+f))
-	c.buf = ds
-	c.values++
-	for _, d := range np.card.add(ds[0], ds) {
-		c.set.add(d, np.origin)
-	}
+	c.record(&np.sink, append(c.buf[:0], c.h.digest(classText, whole), c.h.digest(classText, l+" "+f)), np.origin)
 }
 
 // finish ends a column: it is exempt as low-cardinality, or its last
 // pending digests go to the set.
-func (c *collector) finish(card *cardinality, origin uint32) {
-	low, flush := card.finish()
+func (c *collector) finish(sk *sink) {
+	low, flush := sk.card.finish()
 	if low {
-		c.exempt.add(ExemptLowCardinality, origin, card.values)
+		c.exempt.add(ExemptLowCardinality, sk.origin, sk.card.values)
 		return
 	}
-	for _, d := range flush {
-		c.set.add(d, origin)
+	for _, x := range flush {
+		c.set.add(x.d, x.o)
 	}
 }

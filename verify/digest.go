@@ -121,6 +121,9 @@ type Origin struct {
 	Column string
 	// Category is the kind of personal data (email, phone, person_name, ...).
 	Category string
+	// local marks the single-word values of a name column: they count as
+	// leaks only in the twin column they were read from.
+	local bool
 }
 
 // String returns "table.column".

@@ -26,7 +26,10 @@
 // distinct values that repeat), dictionary-word (the names and words of
 // gofakeit's data package, which fake-value transformers also write), and,
 // on the twin's side, fake-collision (a value made only of dictionary words
-// in a twin column masked by a dictionary transformer).
+// in a twin column masked by a dictionary transformer) and lone-name (a
+// single first or last name found outside the twin column it was read
+// from: an actor or a city sharing a customer's first name; full names,
+// and lone names in their own column, are leaks).
 //
 // Scan (scan.go, tokens.go, jsonwalk.go): every cell of every table of the
 // twin (text-like and numeric columns; not bool or binary) is looked up as

@@ -30,6 +30,11 @@ const (
 	// some original value (a fake "Jane Smith" that is also a real person's
 	// name is not that person's data). Counted on the twin's side.
 	ExemptFakeCollision = "fake-collision"
+	// ExemptLoneName: a single first or last name found outside the twin
+	// column it was read from (an actor, a city or a film title that shares
+	// a customer's first name). A lone name found in its own column, and a
+	// full name found anywhere, are leaks. Counted on the twin's side.
+	ExemptLoneName = "lone-name"
 )
 
 // exemptionText explains each rule in reports.
@@ -40,11 +45,12 @@ var exemptionText = map[string]string{
 	ExemptLowCardinality: "bool and enum columns, and columns of at most 32 distinct values that repeat (codes, statuses)",
 	ExemptDictionary:     "common names and words that fake-value transformers also write",
 	ExemptFakeCollision:  "a fake value made of dictionary words that happens to equal an original in a twin column masked with a dictionary transformer",
+	ExemptLoneName:       "a single first or last name found outside its own column (names alone are shared by many people)",
 }
 
 // exemptionOrder is the order rules are reported in.
 var exemptionOrder = []string{ExemptTooShort, ExemptShortNumber, ExemptDate, ExemptLowCardinality,
-	ExemptDictionary, ExemptFakeCollision}
+	ExemptDictionary, ExemptFakeCollision, ExemptLoneName}
 
 // Thresholds of the exemptions.
 const (
@@ -213,35 +219,45 @@ func datePart(s string) (bool, string) {
 // values, its digests wait here; once it does, they go to the digest set and
 // so do all later ones. Memory is bounded by LowCardinality values.
 type cardinality struct {
-	distinct map[uint64]bool // value keys seen, while few
-	pending  map[uint64]bool // digests waiting, while few
-	values   int64           // non-exempt values seen
+	distinct map[uint64]bool   // value keys seen, while few
+	pending  map[uint64]uint32 // digest -> origin, waiting while few
+	values   int64             // non-exempt values seen
 	overflow bool
 }
 
-func newCardinality() *cardinality {
-	return &cardinality{distinct: map[uint64]bool{}, pending: map[uint64]bool{}}
+// digestOf is a digest with the origin it is to be recorded under.
+type digestOf struct {
+	d uint64
+	o uint32
 }
 
-// add records one value (its key digest and its candidate digests). It
-// returns the digests to add to the set now (nil while the column is still
-// possibly low-cardinality).
-func (c *cardinality) add(key uint64, digests []uint64) []uint64 {
+func newCardinality() *cardinality {
+	return &cardinality{distinct: map[uint64]bool{}, pending: map[uint64]uint32{}}
+}
+
+// add records one value: its key digest and its candidate digests, all from
+// origin. It returns the digests to add to the set now (nil while the
+// column may still be low-cardinality); the result is only valid until the
+// next call.
+func (c *cardinality) add(key uint64, digests []uint64, origin uint32, out []digestOf) []digestOf {
 	c.values++
+	out = out[:0]
 	if c.overflow {
-		return digests
+		for _, d := range digests {
+			out = append(out, digestOf{d, origin})
+		}
+		return out
 	}
 	c.distinct[key] = true
 	for _, d := range digests {
-		c.pending[d] = true
+		c.pending[d] = origin
 	}
 	if len(c.distinct) <= LowCardinality {
-		return nil
+		return out
 	}
 	c.overflow = true
-	out := make([]uint64, 0, len(c.pending))
-	for d := range c.pending {
-		out = append(out, d)
+	for d, o := range c.pending {
+		out = append(out, digestOf{d, o})
 	}
 	c.distinct, c.pending = nil, nil
 	return out
@@ -249,15 +265,15 @@ func (c *cardinality) add(key uint64, digests []uint64) []uint64 {
 
 // finish ends the column: low reports whether it is exempt as
 // low-cardinality; otherwise flush holds the digests still to add.
-func (c *cardinality) finish() (low bool, flush []uint64) {
+func (c *cardinality) finish() (low bool, flush []digestOf) {
 	if c.overflow {
 		return false, nil
 	}
 	if len(c.distinct) > 0 && c.values >= 2*int64(len(c.distinct)) {
 		return true, nil
 	}
-	for d := range c.pending {
-		flush = append(flush, d)
+	for d, o := range c.pending {
+		flush = append(flush, digestOf{d, o})
 	}
 	return false, flush
 }

@@ -24,10 +24,12 @@ type jsonPlan struct {
 
 // leafPlan is one group of JSON leaves collected under one origin.
 type leafPlan struct {
-	segs   []jseg
-	digits bool
-	origin uint32
-	card   *cardinality
+	sink
+	segs []jseg
+}
+
+func newLeafPlan(segs []jseg, digits bool, origin uint32) *leafPlan {
+	return &leafPlan{segs: segs, sink: sink{card: newCardinality(), digits: digits, origin: origin}}
 }
 
 func newJSONPlan(table, column string, r config.ColumnRule, masked bool, os *originSets) (*jsonPlan, error) {
@@ -37,8 +39,7 @@ func newJSONPlan(table, column string, r config.ColumnRule, masked bool, os *ori
 		if cat == "" {
 			cat = scan.CatJSONPII
 		}
-		jp.all = &leafPlan{card: newCardinality(), digits: digitCategories[cat],
-			origin: os.origin(Origin{Table: table, Column: column, Category: cat})}
+		jp.all = newLeafPlan(nil, digitCategories[cat], os.origin(Origin{Table: table, Column: column, Category: cat}))
 		return jp, nil
 	}
 	paths, _ := r.Rule.Params["paths"].(map[string]any)
@@ -63,13 +64,11 @@ func newJSONPlan(table, column string, r config.ColumnRule, masked bool, os *ori
 		if cat == "" {
 			cat = scan.CatJSONPII
 		}
-		jp.paths = append(jp.paths, &leafPlan{segs: segs, card: newCardinality(),
-			digits: mask.NormClass(tr) == mask.NormDigits || digitCategories[cat],
-			origin: os.origin(Origin{Table: table, Column: column + " " + p, Category: cat})})
+		jp.paths = append(jp.paths, newLeafPlan(segs, mask.NormClass(tr) == mask.NormDigits || digitCategories[cat],
+			os.origin(Origin{Table: table, Column: column + " " + p, Category: cat})))
 	}
 	if d, _ := r.Rule.Params["detect"].(bool); d {
-		jp.detect = &leafPlan{card: newCardinality(), digits: true,
-			origin: os.origin(Origin{Table: table, Column: column + " (detected)", Category: scan.CatJSONPII})}
+		jp.detect = newLeafPlan(nil, true, os.origin(Origin{Table: table, Column: column + " (detected)", Category: scan.CatJSONPII}))
 	}
 	return jp, nil
 }

@@ -81,19 +81,32 @@ func isFakeRule(r config.Rule) bool {
 	return true
 }
 
+// sink is where the values of one column (or JSON path, or assembled name)
+// go: their origin and their cardinality tracker.
+type sink struct {
+	card   *cardinality
+	origin uint32
+	// lone, when hasLone, is the origin of single-word values of a name
+	// column (they count only in their own twin column).
+	lone    uint32
+	hasLone bool
+	digits  bool // also digest the digits (phone-like values)
+}
+
+// loneCategories are the name categories whose single words are lone names.
+var loneCategories = map[string]bool{scan.CatFirstName: true, scan.CatLastName: true, scan.CatPersonName: true}
+
 // colPlan says how to collect one source column.
 type colPlan struct {
+	sink
 	idx      int // in the read request's columns
 	column   *dbtwin.Column
-	origin   uint32
 	category string
-	digits   bool // also digest the digits (phone-like values)
 	// wholeExempt names the rule exempting the whole column by its kind
 	// (bool/enum: low-cardinality; date/time kinds: date), or "".
 	wholeExempt string
 	// json is set for JSON documents: the leaves to collect.
 	json *jsonPlan
-	card *cardinality
 }
 
 // tablePlan says which columns of one source table to collect.
@@ -106,9 +119,8 @@ type tablePlan struct {
 }
 
 type namePlan struct {
+	sink
 	first, last int // indexes into cols
-	origin      uint32
-	card        *cardinality
 }
 
 // planSource decides, table by table, which source columns hold values the
@@ -142,7 +154,8 @@ func planSource(s *dbtwin.Schema, cfg *config.Config, rules map[colKey]config.Co
 			if masked && (rule.Rule.Transformer == "null") {
 				continue // nothing of it reaches the twin
 			}
-			cp := &colPlan{idx: len(tp.columns), column: c, category: nameCat, card: newCardinality()}
+			cp := &colPlan{idx: len(tp.columns), column: c, category: nameCat}
+			cp.card = newCardinality()
 			if cp.category == "" {
 				cp.category = transformerCategory[rule.Rule.Transformer]
 			}
@@ -169,6 +182,10 @@ func planSource(s *dbtwin.Schema, cfg *config.Config, rules map[colKey]config.Co
 				cp.json = jp
 			}
 			cp.origin = set.origins.origin(Origin{Table: tn, Column: c.Name, Category: cp.category})
+			if loneCategories[cp.category] {
+				cp.lone = set.origins.origin(Origin{Table: tn, Column: c.Name, Category: cp.category, local: true})
+				cp.hasLone = true
+			}
 			switch cp.category {
 			case scan.CatFirstName:
 				if firstIdx < 0 {
@@ -187,8 +204,9 @@ func planSource(s *dbtwin.Schema, cfg *config.Config, rules map[colKey]config.Co
 		}
 		if firstIdx >= 0 && lastIdx >= 0 {
 			f, l := tp.cols[firstIdx].column.Name, tp.cols[lastIdx].column.Name
-			tp.name = &namePlan{first: firstIdx, last: lastIdx, card: newCardinality(),
-				origin: set.origins.origin(Origin{Table: t.QualifiedName(), Column: f + "+" + l, Category: scan.CatPersonName})}
+			tp.name = &namePlan{first: firstIdx, last: lastIdx}
+			tp.name.card = newCardinality()
+			tp.name.origin = set.origins.origin(Origin{Table: t.QualifiedName(), Column: f + "+" + l, Category: scan.CatPersonName})
 		}
 		plans = append(plans, tp)
 	}

@@ -29,17 +29,22 @@ type scanner struct {
 	fake   map[colKey]bool // twin columns masked by a dictionary transformer
 	exempt tallies
 
+	// local caches, per origin set, whether it holds lone-name origins.
+	local map[uint32]bool
+
 	// per cell
 	isFake   bool
+	column   string // "table.column" of the twin cell
 	hits     []uint32
 	fakeHits int
+	loneHits int
 	toks     []string
 	runs     []string
 	gram     []byte
 }
 
 func newScanner(h hasher, set *digestSet, fake map[colKey]bool) *scanner {
-	return &scanner{h: h, set: set, fake: fake, exempt: tallies{}}
+	return &scanner{h: h, set: set, fake: fake, exempt: tallies{}, local: map[uint32]bool{}}
 }
 
 // scannable reports whether a column's values are compared: text-like and
@@ -68,8 +73,10 @@ func (s *scanner) table(ctx context.Context, snap dbtwin.Snapshot, t *dbtwin.Tab
 		return res, nil
 	}
 	fake := make([]bool, len(cols))
+	where := make([]string, len(cols))
 	for i, c := range cols {
 		fake[i] = s.fake[colKey{name, c.Name}]
+		where[i] = name + "." + c.Name
 	}
 	rows, err := snap.Read(ctx, dbtwin.ReadRequest{Table: t, Columns: names})
 	if err != nil {
@@ -86,12 +93,15 @@ func (s *scanner) table(ctx context.Context, snap dbtwin.Snapshot, t *dbtwin.Tab
 				continue
 			}
 			res.cells++
-			s.isFake = fake[i]
+			s.isFake, s.column = fake[i], where[i]
 			s.cell(cols[i].Kind, v)
-			if s.fakeHits > 0 && len(s.hits) == 0 {
-				s.exempt.addWhere(ExemptFakeCollision, name+"."+cols[i].Name, 1)
-			}
 			if len(s.hits) == 0 {
+				switch {
+				case s.fakeHits > 0:
+					s.exempt.addWhere(ExemptFakeCollision, where[i], 1)
+				case s.loneHits > 0:
+					s.exempt.addWhere(ExemptLoneName, where[i], 1)
+				}
 				continue
 			}
 			ch := res.hits[cols[i].Name]
@@ -122,7 +132,7 @@ func (s *scanner) table(ctx context.Context, snap dbtwin.Snapshot, t *dbtwin.Tab
 // every string, number and object key.
 func (s *scanner) cell(kind dbtwin.Kind, v []byte) {
 	s.hits = s.hits[:0]
-	s.fakeHits = 0
+	s.fakeHits, s.loneHits = 0, 0
 	switch kind {
 	case dbtwin.KindInt, dbtwin.KindFloat, dbtwin.KindNumeric:
 		s.whole(normText(string(v)))
@@ -207,11 +217,41 @@ func (s *scanner) lookupBytes(v []byte) {
 }
 
 // hit records a match, unless it is a fake value made of dictionary words
-// in a column masked by a dictionary transformer.
+// in a column masked by a dictionary transformer, or a lone name outside
+// its own column.
 func (s *scanner) hit(set uint32, class byte, v string) {
 	if s.isFake && class == classText && onlyDictionaryWords(v) {
 		s.fakeHits++
 		return
 	}
+	if s.hasLocal(set) && !s.counts(set) {
+		s.loneHits++
+		return
+	}
 	s.hits = append(s.hits, set)
+}
+
+// hasLocal reports whether an origin set holds lone-name origins.
+func (s *scanner) hasLocal(set uint32) bool {
+	l, ok := s.local[set]
+	if !ok {
+		for _, o := range s.set.origins.members(set) {
+			l = l || s.set.origins.origins[o].local
+		}
+		s.local[set] = l
+	}
+	return l
+}
+
+// counts reports whether a match of an origin set with lone-name origins is
+// a leak in the current column: some origin is not a lone name, or is the
+// lone name of this very column.
+func (s *scanner) counts(set uint32) bool {
+	for _, m := range s.set.origins.members(set) {
+		o := s.set.origins.origins[m]
+		if !o.local || o.String() == s.column {
+			return true
+		}
+	}
+	return false
 }

@@ -58,10 +58,11 @@ func Run(ctx context.Context, src, dst dbtwin.Snapshot, cfg *config.Config, opt 
 		return nil, err
 	}
 	rep := &Report{Source: opt.Source, Target: opt.Target}
+	cols := map[string]bool{}
 	for _, o := range set.origins.origins {
-		rep.SourceColumns = append(rep.SourceColumns, o.String())
+		cols[o.String()] = true
 	}
-	sort.Strings(rep.SourceColumns)
+	rep.SourceColumns = sortedKeys(cols)
 
 	// 1. Collect the digests of the original values.
 	exempt := tallies{}

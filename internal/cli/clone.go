@@ -139,6 +139,13 @@ func writeCloneText(w io.Writer, res *clone.Result) {
 		fmt.Fprintf(w, " (%s rows/s)", count(int64(float64(rows)/secs)))
 	}
 	fmt.Fprintln(w)
+	if len(res.Phases) > 0 {
+		var parts []string
+		for _, ph := range res.Phases {
+			parts = append(parts, fmt.Sprintf("%s %s", ph.Name, ph.Duration.Round(time.Millisecond)))
+		}
+		fmt.Fprintf(w, "phases: %s\n", strings.Join(parts, " · "))
+	}
 	for _, warn := range res.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", warn)
 	}
@@ -162,6 +169,7 @@ type CloneJSON struct {
 	Verification []string         `json:"verification"`
 	Warnings     []string         `json:"warnings"`
 	Tables       []CloneTableJSON `json:"tables"`
+	PhasesMS     map[string]int64 `json:"phases_ms"`
 	Totals       map[string]int64 `json:"totals"`
 }
 
@@ -179,7 +187,11 @@ type CloneTableJSON struct {
 func writeCloneJSON(w io.Writer, res *clone.Result, runErr error) error {
 	out := CloneJSON{Version: 1, Source: res.Source, Target: res.Target, Engine: res.Engine, OK: runErr == nil,
 		DurationMS: res.Duration.Milliseconds(), Verified: res.Verified,
-		Verification: nonNil(res.Verification), Warnings: nonNil(res.Warnings), Totals: map[string]int64{}}
+		Verification: nonNil(res.Verification), Warnings: nonNil(res.Warnings), Totals: map[string]int64{},
+		PhasesMS: map[string]int64{}}
+	for _, ph := range res.Phases {
+		out.PhasesMS[ph.Name] = ph.Duration.Milliseconds()
+	}
 	if runErr != nil {
 		out.Error = runErr.Error()
 	}

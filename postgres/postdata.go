@@ -1,0 +1,160 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Post-data statements fall into steps that must run in order; within the
+// parallel steps, statements run on up to Target.writers sessions at once,
+// as pg_restore -j does:
+//
+//  1. indexes and primary-key / unique / exclusion constraints (parallel);
+//  2. partition index attachments (in order: they need step 1 complete);
+//  3. foreign keys (parallel; they need the keys they reference, attached);
+//  4. everything else (triggers, rules, CLUSTER ON, ...) in pg_dump's order.
+//
+// The session settings at the top of the script (SET, set_config) run first
+// on every session.
+type postStep int
+
+const (
+	stepPreamble postStep = iota
+	stepIndex
+	stepAttach
+	stepForeignKey
+	stepRest
+)
+
+var (
+	reIndex   = regexp.MustCompile(`(?is)^CREATE\s+(UNIQUE\s+)?INDEX\s`)
+	reKey     = regexp.MustCompile(`(?is)^ALTER\s+TABLE\s.*\sADD\s+CONSTRAINT\s+\S+\s+(PRIMARY\s+KEY|UNIQUE|EXCLUDE)\s`)
+	reFK      = regexp.MustCompile(`(?is)^ALTER\s+TABLE\s.*\sADD\s+CONSTRAINT\s+\S+\s+FOREIGN\s+KEY\s`)
+	reAttach  = regexp.MustCompile(`(?is)^ALTER\s+INDEX\s.*\sATTACH\s+PARTITION\s`)
+	rePreface = regexp.MustCompile(`(?is)^(SET\s|SELECT\s+pg_catalog\.set_config\()`)
+)
+
+func classifyPostData(sql string) postStep {
+	switch {
+	case rePreface.MatchString(sql):
+		return stepPreamble
+	case reIndex.MatchString(sql), reKey.MatchString(sql):
+		return stepIndex
+	case reAttach.MatchString(sql):
+		return stepAttach
+	case reFK.MatchString(sql):
+		return stepForeignKey
+	}
+	return stepRest
+}
+
+// applyPostData runs the post-data script in the steps above. Statements
+// commit one by one: on failure the clone empties the target anyway.
+func (t *Target) applyPostData(ctx context.Context, script string) error {
+	steps := map[postStep][]statement{}
+	for _, st := range splitScript(script) {
+		k := classifyPostData(st.SQL)
+		steps[k] = append(steps[k], st)
+	}
+	pre := steps[stepPreamble]
+	if err := t.runStatements(ctx, pre, steps[stepIndex], t.writers); err != nil {
+		return err
+	}
+	if err := t.runStatements(ctx, pre, steps[stepAttach], 1); err != nil {
+		return err
+	}
+	if err := t.runStatements(ctx, pre, steps[stepForeignKey], t.writers); err != nil {
+		return err
+	}
+	return t.runStatements(ctx, pre, steps[stepRest], 1)
+}
+
+// runStatements runs stmts on up to workers new sessions, each first running
+// the preamble. With one worker the order is kept. A deadlock between two
+// statements (foreign keys lock both tables) is retried.
+func (t *Target) runStatements(ctx context.Context, preamble, stmts []statement, workers int) error {
+	if len(stmts) == 0 {
+		return nil
+	}
+	workers = max(1, min(workers, len(stmts)))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan statement)
+	var wg sync.WaitGroup
+	var once sync.Once
+	var firstErr error
+	fail := func(err error) {
+		once.Do(func() { firstErr = err; cancel() })
+	}
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := t.connect(ctx)
+			if err != nil {
+				fail(err)
+				return
+			}
+			defer closeConn(c)
+			for _, st := range preamble {
+				if err := t.execStatement(ctx, c, st); err != nil {
+					fail(err)
+					return
+				}
+			}
+			for st := range next {
+				if err := t.execStatement(ctx, c, st); err != nil {
+					fail(err)
+					return
+				}
+			}
+		}()
+	}
+feed:
+	for _, st := range stmts {
+		select {
+		case next <- st:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if firstErr == nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return firstErr
+}
+
+func (t *Target) execStatement(ctx context.Context, c *pgx.Conn, st statement) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		_, err = c.PgConn().Exec(ctx, st.SQL).ReadAll()
+		if !isDeadlock(err) {
+			break
+		}
+		time.Sleep(time.Duration(50*(attempt+1)) * time.Millisecond)
+	}
+	if err != nil {
+		return fmt.Errorf("apply post-data schema to %s: pg_dump output line %d: %s: %w",
+			t.url.Redacted(), st.Line, abbreviate(st.SQL), describe(t.sanitize(err)))
+	}
+	return nil
+}
+
+func isDeadlock(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "40P01"
+}
+
+// String names a step, for messages and tests.
+func (s postStep) String() string {
+	return [...]string{"preamble", "index", "attach", "foreign key", "rest"}[s]
+}
