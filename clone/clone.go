@@ -11,6 +11,7 @@ import (
 	"github.com/dbtwin/dbtwin"
 	"github.com/dbtwin/dbtwin/internal/config"
 	"github.com/dbtwin/dbtwin/internal/pipeline"
+	"github.com/dbtwin/dbtwin/verify"
 )
 
 // Options configure a clone.
@@ -29,6 +30,8 @@ type Options struct {
 	Random bool
 	// Strict overrides the config's strict setting when non-nil.
 	Strict *bool
+	// NoLeakScan skips the leak scan that follows every masked clone.
+	NoLeakScan bool
 	// Progress receives pipeline events (nil = none).
 	Progress pipeline.Progress
 	// Log receives one-line notes (warnings, steps); nil = discard.
@@ -47,8 +50,10 @@ type Result struct {
 	Warnings     []string
 	Masked       int
 	Subset       bool
-	// Phases times the steps: "plan", "schema", "data", "post-data", "verify".
+	// Phases times the steps: "plan", "schema", "data", "post-data", "verify", "leak scan".
 	Phases []Phase
+	// LeakReport is the leak scan's report (nil when it did not run).
+	LeakReport *verify.Report
 }
 
 // Phase is one timed step of a clone.
@@ -181,7 +186,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	}
 	sort.Slice(res.Tables, func(a, b int) bool { return res.Tables[a].Table < res.Tables[b].Table })
 
-	problems, err := verify(ctx, dst, schema, res, plan)
+	problems, err := verifyTarget(ctx, dst, schema, res, plan)
 	if err != nil {
 		return fail("verify target", err)
 	}
@@ -196,6 +201,18 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	}
 	if err := dst.MarkComplete(ctx, fmt.Sprintf("dbtwin: clone of %s complete %s", res.Source, time.Now().UTC().Format(time.RFC3339))); err != nil {
 		return fail("mark target complete", err)
+	}
+	if plan.maskedColumns > 0 && !opt.NoLeakScan {
+		cfg := opt.Config
+		if cfg == nil {
+			cfg = &config.Config{Version: 1}
+		}
+		err := leakScan(ctx, snap, dst, cfg, opt, res, logf)
+		phase("leak scan")
+		res.Duration = time.Since(start)
+		if err != nil {
+			return res, err
+		}
 	}
 	return res, nil
 }

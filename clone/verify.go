@@ -8,10 +8,10 @@ import (
 	"github.com/dbtwin/dbtwin"
 )
 
-// verify checks the loaded target: every table's row count equals what was
+// verifyTarget checks the loaded target: every table's row count equals what was
 // written (and what was read, for full copies), constraints and indexes are
 // valid, and no foreign key dangles.
-func verify(ctx context.Context, dst dbtwin.Target, schema *dbtwin.Schema, res *Result, plan *jobPlan) ([]string, error) {
+func verifyTarget(ctx context.Context, dst dbtwin.Target, schema *dbtwin.Schema, res *Result, plan *jobPlan) ([]string, error) {
 	var problems []string
 	for i := range res.Tables {
 		tr := &res.Tables[i]

@@ -1,4 +1,4 @@
-package verify
+package verify_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"github.com/dbtwin/dbtwin/clone"
 	"github.com/dbtwin/dbtwin/internal/config"
 	"github.com/dbtwin/dbtwin/internal/dbtest"
+	"github.com/dbtwin/dbtwin/verify"
 )
 
 var testSecret = []byte("0123456789abcdef0123456789abcdef")
@@ -105,19 +106,21 @@ func parseConfig(t *testing.T, text string) *config.Config {
 	return cfg
 }
 
-func cloneSQLite(t *testing.T, src string, cfg *config.Config) string {
+// cloneSQLite clones src with cfg; noLeakScan skips the clone's own leak
+// scan (which would remove a leaking twin) so the test can scan it itself.
+func cloneSQLite(t *testing.T, src string, cfg *config.Config, noLeakScan bool) string {
 	t.Helper()
 	dst := dbtest.SQLite(t, "twin.db")
 	if _, err := clone.Run(context.Background(), clone.Options{Source: "sqlite:" + src, Target: "sqlite:" + dst,
-		Config: cfg, Secret: testSecret, Jobs: 2}); err != nil {
+		Config: cfg, Secret: testSecret, Jobs: 2, NoLeakScan: noLeakScan}); err != nil {
 		t.Fatalf("clone: %v", err)
 	}
 	return dst
 }
 
-func verifyURLs(t *testing.T, src, dst string, cfg *config.Config) *Report {
+func verifyURLs(t *testing.T, src, dst string, cfg *config.Config) *verify.Report {
 	t.Helper()
-	rep, err := RunURL(context.Background(), src, dst, cfg, Options{Jobs: 2})
+	rep, err := verify.RunURL(context.Background(), src, dst, cfg, verify.Options{Jobs: 2})
 	if err != nil {
 		t.Fatalf("verify: %v", err)
 	}
@@ -126,7 +129,7 @@ func verifyURLs(t *testing.T, src, dst string, cfg *config.Config) *Report {
 
 // wantLeak checks that a twin column is reported with the given cells,
 // coming (at least) from the given source column.
-func wantLeak(t *testing.T, rep *Report, table, column string, cells int64, source, category string) {
+func wantLeak(t *testing.T, rep *verify.Report, table, column string, cells int64, source, category string) {
 	t.Helper()
 	l := rep.Leak(table, column)
 	if l == nil {
@@ -155,7 +158,7 @@ func contains(list []string, s string) bool {
 
 // assertNoRawValues renders the report both ways and fails if any of the
 // values appears in either (case-insensitively).
-func assertNoRawValues(t *testing.T, rep *Report, values ...string) {
+func assertNoRawValues(t *testing.T, rep *verify.Report, values ...string) {
 	t.Helper()
 	var text, js bytes.Buffer
 	if err := rep.WriteText(&text); err != nil {
@@ -180,7 +183,7 @@ func assertNoRawValues(t *testing.T, rep *Report, values ...string) {
 func TestSQLiteIncident(t *testing.T) {
 	src, users := makeIncidentDB(t)
 	cfg := parseConfig(t, incidentConfig)
-	dst := cloneSQLite(t, src, cfg)
+	dst := cloneSQLite(t, src, cfg, false)
 
 	rep := verifyURLs(t, src, dst, cfg)
 	if !rep.OK() {
@@ -191,8 +194,8 @@ func TestSQLiteIncident(t *testing.T) {
 	if rep.Digests == 0 || rep.CellsScanned == 0 || rep.RowsScanned != int64(len(users)+len(users)/3) {
 		t.Fatalf("nothing compared: %+v", rep)
 	}
-	for rule, col := range map[string]string{ExemptLowCardinality: "users.city", ExemptDictionary: "users.first_name",
-		ExemptTooShort: "users.first_name"} {
+	for rule, col := range map[string]string{verify.ExemptLowCardinality: "users.city", verify.ExemptDictionary: "users.first_name",
+		verify.ExemptTooShort: "users.first_name"} {
 		e := rep.Exempted(rule)
 		if e == nil || e.Values == 0 || !contains(e.Columns, col) {
 			t.Errorf("exemption %s: %+v, want values from %s", rule, e, col)
@@ -265,7 +268,7 @@ func TestSQLiteIncident(t *testing.T) {
 	}
 
 	// The twin must not be the source.
-	if _, err := RunURL(context.Background(), src, "sqlite:"+src, cfg, Options{}); err == nil ||
+	if _, err := verify.RunURL(context.Background(), src, "sqlite:"+src, cfg, verify.Options{}); err == nil ||
 		!strings.Contains(err.Error(), "is the source") {
 		t.Errorf("verify against the source itself: %v", err)
 	}
@@ -275,7 +278,7 @@ func TestSQLiteIncident(t *testing.T) {
 	cfg2 := parseConfig(t, strings.NewReplacer(
 		"    national_id: digits\n    phone: phone\n", "    national_id: {transformer: digits, when: \"status == 'active'\"}\n    phone: keep\n",
 		"relations:\n  - from: guest_purchases(national_id)\n    to: users(national_id)\n", "").Replace(incidentConfig))
-	dst2 := cloneSQLite(t, src, cfg2)
+	dst2 := cloneSQLite(t, src, cfg2, true)
 	rep = verifyURLs(t, src, dst2, cfg2)
 	wantLeak(t, rep, "users", "national_id", int64(len(users)/2), "users.national_id", "national_id")
 	wantLeak(t, rep, "users", "phone", int64(len(users)), "users.phone", "phone")
@@ -322,7 +325,7 @@ func TestFakeCollisionsAndLoneNames(t *testing.T) {
 	if len(rep.Findings) != 1 {
 		t.Errorf("findings %+v, want only people.first_name", rep.Findings)
 	}
-	for rule, where := range map[string]string{ExemptFakeCollision: "people.full_name", ExemptLoneName: "bands.title"} {
+	for rule, where := range map[string]string{verify.ExemptFakeCollision: "people.full_name", verify.ExemptLoneName: "bands.title"} {
 		if e := rep.Exempted(rule); e == nil || e.Values != 1 || !contains(e.Columns, where) {
 			t.Errorf("exemption %s = %+v, want 1 value in %s", rule, e, where)
 		}

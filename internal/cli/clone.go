@@ -81,7 +81,7 @@ func runClone(e *env, o *cloneOptions, strict *bool) error {
 	prog := newProgress(e.stderr, !o.jsonOut)
 	opt := clone.Options{
 		Source: src, Target: dst, Config: cfg, Replace: o.replace, Jobs: o.jobs,
-		Secret: secret, Random: o.random, Strict: strict, Progress: prog,
+		Secret: secret, Random: o.random, Strict: strict, Progress: prog, NoLeakScan: o.noVerify,
 		Log: func(format string, args ...any) { prog.Note(fmt.Sprintf(format, args...)) },
 	}
 	res, err := clone.Run(e.ctx, opt)
@@ -95,7 +95,18 @@ func runClone(e *env, o *cloneOptions, strict *bool) error {
 			writeCloneText(e.stdout, res)
 		}
 	}
-	if errors.Is(err, clone.ErrVerification) {
+	if res != nil && res.LeakReport != nil && !o.jsonOut && (!res.LeakReport.OK() || err == nil) {
+		if !res.LeakReport.OK() {
+			if werr := res.LeakReport.WriteText(e.stdout); werr != nil {
+				return werr
+			}
+		} else {
+			r := res.LeakReport
+			fmt.Fprintf(e.stdout, "leak scan: no original value found in the twin (%s digests of %d source columns, %s twin cells scanned)\n",
+				count(int64(r.Digests)), len(r.SourceColumns), count(r.CellsScanned))
+		}
+	}
+	if errors.Is(err, clone.ErrVerification) || errors.Is(err, clone.ErrLeak) {
 		return Problem(err)
 	}
 	return err

@@ -129,6 +129,21 @@ func (d *demoRun) maskedCloneStep(cfgPath string, facts *DemoFacts) error {
 		facts.SharedIDsInTwin, facts.GuestRowsInTwin, pct(facts.SharedIDsInTwin, facts.GuestRowsInTwin),
 		facts.SharedIDsInProduction, prodRows, pct(facts.SharedIDsInProduction, prodRows))
 	fmt.Fprintf(d.out, "   Both sides are masked, and equal values mask to equal values: the overlap survives.\n")
+
+	d.heading("Proving no original value survived (the leak scan that ends every masked clone)")
+	if r := res.LeakReport; r != nil {
+		facts.LeaksFound = r.Leaks()
+		fmt.Fprintf(d.out, "   %s original values from %d columns digested, %s twin cells scanned (JSON leaves and words of free text included):\n",
+			count(r.SourceValues), len(r.SourceColumns), count(r.CellsScanned))
+		if r.OK() {
+			fmt.Fprintf(d.out, "   %s\n", green(d.out, "no original value found in the twin"))
+		} else if err := r.WriteText(indent(d.out)); err != nil {
+			return err
+		}
+		for _, ex := range r.Exemptions {
+			fmt.Fprintf(d.out, "   exempt by rule (%s): %s values — %s\n", ex.Rule, count(ex.Values), ex.Reason)
+		}
+	}
 	return nil
 }
 
