@@ -145,10 +145,10 @@ func isKeyOnly(t *dbtwin.Table, c *dbtwin.Column) bool {
 // strictSample is the row budget per table of strict mode's data scan.
 const strictSample = 200
 
-// addDetected samples the source (in the clone's snapshot) for personal data
+// DetectInData samples the source (in the clone's snapshot) for personal data
 // the column names do not reveal, and adds unmasked, unkept findings to
 // Unmasked.
-func (m *Masking) addDetected(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Schema, cfg *config.Config) error {
+func (m *Masking) DetectInData(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Schema, cfg *config.Config) error {
 	res, err := scan.Run(ctx, snap, scan.Options{Sample: strictSample, SkipRelationships: true})
 	if err != nil {
 		return fmt.Errorf("strict mode: sample the source for personal data: %w", err)
@@ -223,7 +223,7 @@ func applyMasking(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Sche
 		strict = *opt.Strict
 	}
 	if strict {
-		if err := m.addDetected(ctx, snap, schema, cfg); err != nil {
+		if err := m.DetectInData(ctx, snap, schema, cfg); err != nil {
 			return err
 		}
 	}

@@ -181,7 +181,7 @@ func (c *collector) value(sk *sink, raw string) {
 		}
 	}
 	origin := sk.origin
-	if sk.hasLone && n <= 1 {
+	if sk.hasLone && (n <= 1 || sk.allLocal) {
 		origin = sk.lone
 	}
 	c.record(sk, ds, origin)

@@ -90,8 +90,16 @@ type sink struct {
 	// column (they count only in their own twin column).
 	lone    uint32
 	hasLone bool
-	digits  bool // also digest the digits (phone-like values)
+	// allLocal makes every value local, whatever its word count: place
+	// names and postcodes are shared by many people, so they count as leaks
+	// only in their own twin column (where an unchanged value means the
+	// masking failed), not when a district or an album title holds them.
+	allLocal bool
+	digits   bool // also digest the digits (phone-like values)
 }
+
+// localCategories are the categories whose values, alone, identify no one.
+var localCategories = map[string]bool{scan.CatCity: true, scan.CatPostcode: true}
 
 // loneCategories are the name categories whose single words are lone names.
 var loneCategories = map[string]bool{scan.CatFirstName: true, scan.CatLastName: true, scan.CatPersonName: true}
@@ -133,11 +141,11 @@ func planSource(s *dbtwin.Schema, cfg *config.Config, rules map[colKey]config.Co
 		if !t.HasRows() {
 			continue
 		}
-		tp := &tablePlan{table: t, name: nil}
+		tp := &tablePlan{table: t}
 		firstIdx, lastIdx := -1, -1
 		for _, c := range t.CopyColumns() {
 			tn := t.QualifiedName()
-			if cfg != nil && cfg.Kept(s, tn, c.Name) {
+			if kept(s, cfg, t, c.Name) {
 				continue
 			}
 			rule, masked := rules[colKey{tn, c.Name}]
@@ -182,9 +190,10 @@ func planSource(s *dbtwin.Schema, cfg *config.Config, rules map[colKey]config.Co
 				cp.json = jp
 			}
 			cp.origin = set.origins.origin(Origin{Table: tn, Column: c.Name, Category: cp.category})
-			if loneCategories[cp.category] {
+			if loneCategories[cp.category] || localCategories[cp.category] {
 				cp.lone = set.origins.origin(Origin{Table: tn, Column: c.Name, Category: cp.category, local: true})
 				cp.hasLone = true
+				cp.allLocal = localCategories[cp.category]
 			}
 			switch cp.category {
 			case scan.CatFirstName:
@@ -212,6 +221,21 @@ func planSource(s *dbtwin.Schema, cfg *config.Config, rules map[colKey]config.Co
 	}
 	sort.Slice(plans, func(i, j int) bool { return plans[i].table.QualifiedName() < plans[j].table.QualifiedName() })
 	return plans, nil
+}
+
+// kept reports whether table.column is under keep:, directly or through the
+// partitioned table t is a partition of.
+func kept(s *dbtwin.Schema, cfg *config.Config, t *dbtwin.Table, column string) bool {
+	for depth := 0; cfg != nil && t != nil && depth < 32; depth++ {
+		if cfg.Kept(s, t.QualifiedName(), column) {
+			return true
+		}
+		if t.PartitionOf == "" {
+			return false
+		}
+		t = s.Table(t.PartitionOf)
+	}
+	return false
 }
 
 // isKeyOnly reports whether a column is a surrogate key (an integer or UUID

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/dbtwin/dbtwin"
+	"github.com/dbtwin/dbtwin/internal/config"
 )
 
 // columnHits is what the scan found in one twin column.
@@ -27,6 +28,7 @@ type scanner struct {
 	h      hasher
 	set    *digestSet
 	fake   map[colKey]bool // twin columns masked by a dictionary transformer
+	kept   map[colKey]bool // twin columns under keep: (not searched)
 	exempt tallies
 
 	// local caches, per origin set, whether it holds lone-name origins.
@@ -47,6 +49,20 @@ func newScanner(h hasher, set *digestSet, fake map[colKey]bool) *scanner {
 	return &scanner{h: h, set: set, fake: fake, exempt: tallies{}, local: map[uint32]bool{}}
 }
 
+// keptColumns lists the twin columns under keep: (partitions inherit their
+// parent's).
+func keptColumns(s *dbtwin.Schema, cfg *config.Config) map[colKey]bool {
+	out := map[colKey]bool{}
+	for _, t := range s.Tables {
+		for _, c := range t.Columns {
+			if kept(s, cfg, t, c.Name) {
+				out[colKey{t.QualifiedName(), c.Name}] = true
+			}
+		}
+	}
+	return out
+}
+
 // scannable reports whether a column's values are compared: text-like and
 // numeric kinds, not booleans or binary data.
 func scannable(c *dbtwin.Column) bool {
@@ -62,8 +78,12 @@ func (s *scanner) table(ctx context.Context, snap dbtwin.Snapshot, t *dbtwin.Tab
 	name := t.QualifiedName()
 	res := &tableScan{table: name, hits: map[string]*columnHits{}}
 	var cols []*dbtwin.Column
-	var names []string
+	var names, skipped []string
 	for _, c := range t.CopyColumns() {
+		if s.kept[colKey{name, c.Name}] {
+			skipped = append(skipped, name+"."+c.Name)
+			continue
+		}
 		if scannable(c) {
 			cols = append(cols, c)
 			names = append(names, c.Name)
@@ -72,6 +92,11 @@ func (s *scanner) table(ctx context.Context, snap dbtwin.Snapshot, t *dbtwin.Tab
 	if len(cols) == 0 {
 		return res, nil
 	}
+	defer func() {
+		for _, w := range skipped {
+			s.exempt.addWhere(ExemptKept, w, res.rows)
+		}
+	}()
 	fake := make([]bool, len(cols))
 	where := make([]string, len(cols))
 	for i, c := range cols {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dbtwin/dbtwin"
+	"github.com/dbtwin/dbtwin/internal/config"
 	"github.com/dbtwin/dbtwin/mask"
 )
 
@@ -241,4 +242,41 @@ func FuzzScanCell(f *testing.F) {
 			t.Fatalf("collected %q but did not find it in a twin cell", v)
 		}
 	})
+}
+
+func TestPlanFollowsPartitionsKeepAndKeys(t *testing.T) {
+	cols := func() []*dbtwin.Column {
+		return []*dbtwin.Column{{Name: "id", Kind: dbtwin.KindInt}, {Name: "contact", Kind: dbtwin.KindText},
+			{Name: "phone", Kind: dbtwin.KindText}, {Name: "email", Kind: dbtwin.KindText},
+			{Name: "national_id", Kind: dbtwin.KindInt}, {Name: "birth_date", Kind: dbtwin.KindDate}}
+	}
+	parent := &dbtwin.Table{Schema: "public", Name: "p", Partitioned: true, Columns: cols()}
+	part := &dbtwin.Table{Schema: "public", Name: "p_2024", PartitionOf: "public.p", Columns: cols(),
+		ForeignKeys: []*dbtwin.ForeignKey{{Columns: []string{"national_id"}, RefTable: "public.x", RefColumns: []string{"id"}}}}
+	s := &dbtwin.Schema{Tables: []*dbtwin.Table{parent, part}}
+	cfg, err := config.Parse("dbtwin.yaml", []byte("version: 1\nmask:\n  public.p:\n    contact: email\nkeep: [public.p.phone]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := newDigestSet()
+	plans, err := planSource(s, cfg, maskRules(s, cfg), set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plans) != 1 || plans[0].table != part {
+		t.Fatalf("plans %+v, want the partition only", plans)
+	}
+	got := map[string]*colPlan{}
+	for _, cp := range plans[0].cols {
+		got[cp.column.Name] = cp
+	}
+	if got["contact"] == nil || got["email"] == nil || got["phone"] != nil || got["id"] != nil {
+		t.Errorf("collected %v: want contact (masked on the parent) and email (flagged), not phone (kept) or id", plans[0].columns)
+	}
+	if cp := got["birth_date"]; cp == nil || cp.wholeExempt != ExemptDate {
+		t.Errorf("birth_date: %+v, want collected and exempt as a date", cp)
+	}
+	if got["national_id"] != nil {
+		t.Error("a foreign key column named like an identifier is collected")
+	}
 }

@@ -101,6 +101,7 @@ func Run(ctx context.Context, src, dst dbtwin.Snapshot, cfg *config.Config, opt 
 	var scans []*tableScan
 	err = parallel(ctx, opt.Jobs, len(tables), func(ctx context.Context, i int) error {
 		s := newScanner(h, set, fake)
+		s.kept = keptColumns(dstSchema, cfg)
 		ts, err := s.table(ctx, dst, tables[i])
 		if err != nil {
 			return err

@@ -83,6 +83,11 @@ func runPlan(e *env, o *planOptions) error {
 	if err != nil {
 		return err
 	}
+	if cfg.StrictEnabled() {
+		if err := masking.DetectInData(e.ctx, snap, schema, cfg); err != nil {
+			return err
+		}
+	}
 	out := PlanJSON{Version: 1, Source: dbtwin.RedactURL(src), Masked: map[string][]string{}, Unmasked: nonNil(masking.Unmasked)}
 	if cfg.Subset != nil {
 		p, err := subset.NewPlan(schema, cfg.ResolvedRelations(schema), cfg.Subset)
