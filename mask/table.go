@@ -68,6 +68,10 @@ func (m *Masker) Table(columns []string, rules map[string]Spec, info map[string]
 			return nil, fmt.Errorf("%s: %w", label, err)
 		}
 		step := colStep{idx: idx, name: col, tr: tr}
+		if _, isTemplate := tr.(*templateT); !isTemplate && !ci.Unique {
+			// Values of a column outside unique keys repeat: memoize.
+			step.tr = newCached(tr)
+		}
 		if spec.When != "" {
 			w, _ := parseWhen(spec.When) // syntax checked by Build
 			if err := w.bind(columns); err != nil {

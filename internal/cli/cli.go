@@ -67,6 +67,11 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		root.AddCommand(add(e))
 	}
 	err := root.ExecuteContext(ctx)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, context.Canceled) {
+		// Interrupted (Ctrl-C): the database reports the cancelled statement
+		// in its own words; say what happened first.
+		err = fmt.Errorf("%w: %w", context.Canceled, err)
+	}
 	return exitCode(err, stderr)
 }
 
@@ -88,7 +93,7 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	msg := err.Error()
 	if errors.Is(err, context.Canceled) {
-		msg = "interrupted: " + msg
+		msg = "interrupted: " + strings.TrimPrefix(msg, context.Canceled.Error()+": ")
 	}
 	msg = strings.ReplaceAll(msg, dbtwin.ErrUsage.Error()+": ", "")
 	fmt.Fprintf(stderr, "dbtwin: error: %s\n", msg)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -46,6 +47,9 @@ type Options struct {
 	// Jobs is the number of tables copied at once (>= 1).
 	Jobs     int
 	Progress Progress
+	// TransformWorkers is the number of goroutines masking each table's rows
+	// (0 = the number of CPUs).
+	TransformWorkers int
 }
 
 // Result is what one job did.
@@ -92,7 +96,7 @@ func Run(ctx context.Context, snap dbtwin.Snapshot, target dbtwin.Target, jobs [
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				res, err := runJob(ctx, snap, target, jobs[i], prog)
+				res, err := runJob(ctx, snap, target, jobs[i], prog, opts.TransformWorkers)
 				results[i] = res
 				if err != nil {
 					errOnce.Do(func() { firstErr = err })
@@ -124,11 +128,15 @@ func Run(ctx context.Context, snap dbtwin.Snapshot, target dbtwin.Target, jobs [
 	return results, nil
 }
 
-func runJob(ctx context.Context, snap dbtwin.Snapshot, target dbtwin.Target, job Job, prog Progress) (Result, error) {
+func runJob(ctx context.Context, snap dbtwin.Snapshot, target dbtwin.Target, job Job, prog Progress, workers int) (Result, error) {
 	name := job.Table.QualifiedName()
 	res := Result{Table: name}
 	start := time.Now()
 	prog.TableStarted(name)
+	// The job's own context is cancelled (deferred last, so run first) before
+	// the stream is closed, so no step stays blocked in a read.
+	ctx, cancelJob := context.WithCancel(ctx)
+	defer cancelJob()
 	req := dbtwin.ReadRequest{Table: job.Table, Columns: job.Columns, Where: job.Where}
 	columns := req.ColumnNames()
 	req.Columns = columns
@@ -160,7 +168,17 @@ func runJob(ctx context.Context, snap dbtwin.Snapshot, target dbtwin.Target, job
 		stream = &filterRows{Rows: stream, keep: job.Keep}
 	}
 	if job.Transform != nil {
-		stream = &transformRows{Rows: stream, fn: job.Transform, table: name}
+		if workers <= 0 {
+			workers = runtime.GOMAXPROCS(0)
+		}
+		if workers > 1 {
+			p := newParallelRows(stream, job.Transform, name, workers)
+			defer p.Close()
+			defer cancelJob()
+			stream = p
+		} else {
+			stream = &transformRows{Rows: stream, fn: job.Transform, table: name}
+		}
 	}
 	_, res.Raw = stream.(dbtwin.RawRows)
 	written, err := target.Write(ctx, job.Table, columns, stream)
