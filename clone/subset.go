@@ -21,7 +21,9 @@ func applySubset(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Schem
 	if err != nil {
 		return err
 	}
-	sel, err := subset.Select(ctx, snap, plan, subset.Options{})
+	// IN lists of 5,000 keys: small selections are read by index; past 4
+	// lists the traversal scans each table once instead.
+	sel, err := subset.Select(ctx, snap, plan, subset.Options{BatchSize: 5000})
 	if err != nil {
 		return fmt.Errorf("select the subset: %w", err)
 	}

@@ -2,6 +2,7 @@ package subset
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/dbtwin/dbtwin"
@@ -139,6 +140,7 @@ func (s *Selection) Filter(t *dbtwin.Table, columns []string) (where string, kee
 		}
 	}
 	set := st.selected
+	where = pushdown(t, st, set)
 	keep = func(row dbtwin.Row) bool {
 		var small [4][]byte
 		fields := small[:0]
@@ -150,5 +152,36 @@ func (s *Selection) Filter(t *dbtwin.Table, columns []string) (where string, kee
 		}
 		return set.has(fields)
 	}
-	return "", keep, nil
+	return where, keep, nil
+}
+
+// maxPushdown is the most keys sent to the source as an IN list.
+const maxPushdown = 50000
+
+// pushdown returns `"col" IN (k1, k2, ...)` when the selection is a small
+// share of a table identified by one integer column, so the source reads the
+// selected rows by index instead of the clone reading the whole table. The
+// in-process test (keep) still decides; the predicate only narrows the read.
+func pushdown(t *dbtwin.Table, st *tstate, set *keySet) string {
+	if len(st.idCols) != 1 || set == nil || set.ints == nil || set.hashes.n != 0 || set.n > maxPushdown {
+		return ""
+	}
+	total := st.scanned
+	if total < 0 {
+		total = t.RowEstimate
+	}
+	if total >= 0 && set.n*10 > total {
+		return "" // a large share: one sequential read is cheaper
+	}
+	var b strings.Builder
+	b.WriteString(`"` + strings.ReplaceAll(st.idCols[0], `"`, `""`) + `" IN (`)
+	it := set.ints.Iterator()
+	for i := 0; it.HasNext(); i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(int64(it.Next()^(1<<63)), 10))
+	}
+	b.WriteByte(')')
+	return b.String()
 }

@@ -111,7 +111,8 @@ func run(ctx context.Context, customers int) error {
 		return err
 	}
 	var sum struct {
-		Totals map[string]int64 `json:"totals"`
+		Totals   map[string]int64 `json:"totals"`
+		PhasesMS map[string]int64 `json:"phases_ms"`
 	}
 	if err := json.Unmarshal(out, &sum); err != nil {
 		return fmt.Errorf("read clone summary: %w", err)
@@ -126,6 +127,7 @@ func run(ctx context.Context, customers int) error {
 	benchdb.Report(os.Stdout, "read every row once (COPY TO)", dRead, total, 0)
 	benchdb.Report(os.Stdout, "dbtwin 1% subset clone", dSubset, total, 0)
 	fmt.Printf("\ntime ratio subset / read-once: %.2f (goal <= 2.0)\n", float64(dSubset)/float64(dRead))
+	fmt.Printf("dbtwin phases (ms; plan = the subset traversal): %v\n", sum.PhasesMS)
 	fmt.Printf("peak memory: %.1f MB; above dbtwin's own %.1f MB: %.0f bytes per selected key (goal < 100)\n",
 		float64(peak)/1e6, float64(base)/1e6, float64(max(peak-base, 0))/float64(max(selected, 1)))
 	return nil
