@@ -29,7 +29,7 @@
 // PRAGMA index_list/index_xinfo with expressions and WHERE clauses read from
 // the CREATE INDEX text. An INTEGER PRIMARY KEY (a rowid alias) is reported
 // NOT NULL with Identity "by default". An unnamed foreign key is named
-// "fk<id>" after SQLite's id. RowEstimate comes from sqlite_stat1, else -1.
+// "table_columns_fkey" as PostgreSQL would name it. RowEstimate comes from sqlite_stat1, else -1.
 //
 // A Snapshot is one read transaction (BEGIN, then a first read) on one
 // connection. Every Read, Query and Count shares it; several Rows may be open

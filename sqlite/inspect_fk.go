@@ -13,7 +13,7 @@ import (
 // columns of composite keys by id. A key written "REFERENCES parent" without
 // columns means the parent's primary key, which is looked up. Names and
 // DEFERRABLE come from the CREATE TABLE text when it can be matched; an
-// unnamed key is called "fk<id>" (SQLite's own numbering).
+// unnamed key is called "table_columns_fkey", as PostgreSQL names them.
 func (in *inspector) foreignKeys(ctx context.Context, t *dbtwin.Table, def *tableDef) error {
 	fks, _, err := in.foreignKeyIDs(ctx, t, def)
 	t.ForeignKeys = fks
@@ -69,6 +69,13 @@ func (in *inspector) foreignKeyIDs(ctx context.Context, t *dbtwin.Table, def *ta
 				continue
 			}
 			fk.RefColumns = cols
+		}
+		// Unnamed keys are named as PostgreSQL would: table_columns_fkey.
+		fk.Name = fmt.Sprintf("%s_%s_fkey", t.Name, strings.Join(fk.Columns, "_"))
+		for _, k := range kept {
+			if k.Name == fk.Name {
+				fk.Name = fmt.Sprintf("%s%d", fk.Name, ids[i])
+			}
 		}
 		kept = append(kept, fk)
 		keptIDs = append(keptIDs, ids[i])

@@ -193,7 +193,7 @@ func TestInspectHandmade(t *testing.T) {
 
 	notes := mustTable(t, s, "notes")
 	toAcc := fkTo(t, notes, "accounts")
-	if !reflect.DeepEqual(toAcc.RefColumns, []string{"id"}) || toAcc.Name != "fk0" {
+	if !reflect.DeepEqual(toAcc.RefColumns, []string{"id"}) || toAcc.Name != "notes_account_id_fkey" {
 		t.Errorf("FK without columns must resolve to the parent's PK: %+v", toAcc)
 	}
 	if c := notes.Column("body_len"); c.Generated != "length(body)" {

@@ -188,7 +188,7 @@ func TestVerifyFindsDanglingReferences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int64{"notes.fk0": 4, `office "hq" list.office_region`: 2, `office "hq" list.fk1`: 1}
+	want := map[string]int64{"notes.notes_account_id_fkey": 4, `office "hq" list.office_region`: 2, `office "hq" list.office "hq" list_account_code_fkey`: 1}
 	for k, n := range want {
 		if v.DanglingReferences[k] != n {
 			t.Errorf("dangling %s = %d, want %d (all: %v)", k, v.DanglingReferences[k], n, v.DanglingReferences)

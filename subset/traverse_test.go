@@ -25,7 +25,7 @@ func TestChainClosedThroughParents(t *testing.T) {
 	}
 	res := o.result("node")
 	if len(res.Reached) < 2 || res.Reached[0].How != "root (where id = 1000)" || res.Reached[0].Rows != 1 ||
-		res.Reached[1].How != "parent of node via fk0" || res.Reached[1].Rows != 999 {
+		res.Reached[1].How != "parent of node via node_parent_id_fkey" || res.Reached[1].Rows != 999 {
 		t.Errorf("node reached = %+v", res.Reached)
 	}
 	// node 1000 has tags: they are its children.
