@@ -238,6 +238,31 @@ func (t *Table) InUniqueKey(column string) bool {
 	return false
 }
 
+// IsSurrogateKey reports whether column is an integer or UUID column of the
+// primary key or of a foreign key: "customer_id" names a person but holds no
+// personal data.
+func (t *Table) IsSurrogateKey(column string) bool {
+	c := t.Column(column)
+	if c == nil || (c.Kind != KindInt && c.Kind != KindUUID) {
+		return false
+	}
+	if t.PrimaryKey != nil {
+		for _, k := range t.PrimaryKey.Columns {
+			if k == column {
+				return true
+			}
+		}
+	}
+	for _, fk := range t.ForeignKeys {
+		for _, k := range fk.Columns {
+			if k == column {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Table returns the table with the given name: qualified ("public.users"), or
 // unqualified when only one schema has a table of that name. Matching is exact
 // first, then case-insensitive.

@@ -106,7 +106,7 @@ func ResolveMasking(schema *dbtwin.Schema, cfg *config.Config) (*Masking, error)
 			if _, ok := m.rules[colRef{t.QualifiedName(), c.Name}]; ok || cfg.Kept(schema, t.QualifiedName(), c.Name) {
 				continue
 			}
-			if cat, ok := scan.NameCategory(c.Name); ok && !isKeyOnly(t, c) {
+			if cat, ok := scan.NameCategory(c.Name); ok && !t.IsSurrogateKey(c.Name) {
 				m.Unmasked = append(m.Unmasked, fmt.Sprintf("%s.%s (%s)", t.QualifiedName(), c.Name, cat))
 			}
 		}
@@ -116,30 +116,6 @@ func ResolveMasking(schema *dbtwin.Schema, cfg *config.Config) (*Masking, error)
 		return nil, errs
 	}
 	return m, nil
-}
-
-// isKeyOnly reports whether a column is a surrogate key (an integer primary
-// key or a foreign key to one): "customer_id" names a person but holds no
-// personal data.
-func isKeyOnly(t *dbtwin.Table, c *dbtwin.Column) bool {
-	if c.Kind != dbtwin.KindInt && c.Kind != dbtwin.KindUUID {
-		return false
-	}
-	if t.PrimaryKey != nil {
-		for _, k := range t.PrimaryKey.Columns {
-			if k == c.Name {
-				return true
-			}
-		}
-	}
-	for _, fk := range t.ForeignKeys {
-		for _, k := range fk.Columns {
-			if k == c.Name {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // strictSample is the row budget per table of strict mode's data scan.
@@ -166,7 +142,7 @@ func (m *Masking) DetectInData(ctx context.Context, snap dbtwin.Snapshot, schema
 			continue
 		}
 		if t := schema.Table(f.Table); t != nil {
-			if c := t.Column(f.Column); c != nil && isKeyOnly(t, c) {
+			if c := t.Column(f.Column); c != nil && t.IsSurrogateKey(c.Name) {
 				continue
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/dbtwin/dbtwin/internal/textutil"
 )
 
 // Parameter types, as shown by Catalogue.
@@ -298,22 +300,7 @@ func contains(list []string, s string) bool {
 
 // suggest returns the candidate closest to s, or "" when none is close
 // enough to be a likely typo.
-func suggest(s string, candidates []string) string {
-	best, bestD := "", -1
-	ls := strings.ToLower(s)
-	for _, c := range candidates {
-		lc := strings.ToLower(c)
-		d := editDistance(ls, lc)
-		if lc == ls || len(ls) >= 3 && (strings.HasPrefix(lc, ls) || strings.HasPrefix(ls, lc) && len(lc) >= 3) {
-			d = min(d, 1)
-		}
-		limit := max(1, min(len(ls), len(lc))/3)
-		if d <= limit && (bestD < 0 || d < bestD) {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
+func suggest(s string, candidates []string) string { return textutil.Closest(s, candidates) }
 
 // didYouMean formats a suggestion ("" when none).
 func didYouMean(s string, candidates []string) string {
@@ -321,30 +308,4 @@ func didYouMean(s string, candidates []string) string {
 		return fmt.Sprintf(" (did you mean %q?)", m)
 	}
 	return ""
-}
-
-// editDistance is the optimal-string-alignment distance of a and b.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/dbtwin/dbtwin/internal/textutil"
 )
 
 // WriteJSON writes the result as indented JSON ("version": 1).
@@ -81,20 +83,7 @@ func WriteText(w io.Writer, res *Result) error {
 func endpoint(e Endpoint) string { return e.Table + "(" + strings.Join(e.Columns, ", ") + ")" }
 
 // thousands formats n with thousands separators.
-func thousands(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return s
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func thousands(n int64) string { return textutil.Thousands(n) }
 
 // errWriter remembers the first write error.
 type errWriter struct {

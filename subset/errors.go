@@ -6,6 +6,7 @@ import (
 
 	"github.com/dbtwin/dbtwin"
 	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/internal/textutil"
 )
 
 // usageError is a configuration error: it unwraps to dbtwin.ErrUsage without
@@ -49,9 +50,9 @@ func nearest(names []string, want string) string {
 	lw := strings.ToLower(want)
 	for _, n := range names {
 		ln := strings.ToLower(n)
-		d := editDistance(ln, lw)
+		d := textutil.EditDistance(ln, lw)
 		if i := strings.LastIndexByte(ln, '.'); i >= 0 {
-			if d2 := editDistance(ln[i+1:], lw); d2 < d {
+			if d2 := textutil.EditDistance(ln[i+1:], lw); d2 < d {
 				d = d2
 			}
 		}
@@ -60,24 +61,4 @@ func nearest(names []string, want string) string {
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

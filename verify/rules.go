@@ -150,7 +150,7 @@ func planSource(s *dbtwin.Schema, cfg *config.Config, rules map[colKey]config.Co
 			}
 			rule, masked := rules[colKey{tn, c.Name}]
 			nameCat, flagged := scan.NameCategory(c.Name)
-			if flagged && !masked && isKeyOnly(t, c) {
+			if flagged && !masked && t.IsSurrogateKey(c.Name) {
 				flagged = false
 			}
 			if !masked && !flagged {
@@ -234,30 +234,6 @@ func kept(s *dbtwin.Schema, cfg *config.Config, t *dbtwin.Table, column string) 
 			return false
 		}
 		t = s.Table(t.PartitionOf)
-	}
-	return false
-}
-
-// isKeyOnly reports whether a column is a surrogate key (an integer or UUID
-// primary key, or a foreign key): "customer_id" names a person but holds no
-// personal data.
-func isKeyOnly(t *dbtwin.Table, c *dbtwin.Column) bool {
-	if c.Kind != dbtwin.KindInt && c.Kind != dbtwin.KindUUID {
-		return false
-	}
-	if t.PrimaryKey != nil {
-		for _, k := range t.PrimaryKey.Columns {
-			if k == c.Name {
-				return true
-			}
-		}
-	}
-	for _, fk := range t.ForeignKeys {
-		for _, k := range fk.Columns {
-			if k == c.Name {
-				return true
-			}
-		}
 	}
 	return false
 }

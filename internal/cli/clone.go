@@ -10,11 +10,11 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/dbtwin/dbtwin"
 	"github.com/dbtwin/dbtwin/clone"
 	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/internal/textutil"
+	"github.com/spf13/cobra"
 )
 
 type cloneOptions struct {
@@ -128,10 +128,15 @@ func loadSecret(file string) ([]byte, error) {
 
 func writeCloneText(w io.Writer, res *clone.Result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "table\tsource rows\ttwin rows\tsize\ttime\t")
+	width := len("table")
+	for _, t := range res.Tables {
+		width = max(width, len(t.Table))
+	}
+	// Names padded to one width read left-aligned; numbers align right.
+	fmt.Fprintf(tw, "%-*s\trows read\ttwin rows\tsize\ttime\t\n", width, "table")
 	var rows, srcRows, bytes int64
 	for _, t := range res.Tables {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t", t.Table, count(t.SourceRows), count(t.Rows), size(t.Bytes), t.Duration.Round(time.Millisecond))
+		fmt.Fprintf(tw, "%-*s\t%s\t%s\t%s\t%s\t", width, t.Table, count(t.SourceRows), count(t.Rows), size(t.Bytes), t.Duration.Round(time.Millisecond))
 		extra := t.Reached
 		if len(t.MaskedCols) > 0 {
 			extra += "; masked: " + strings.Join(t.MaskedCols, ", ")
@@ -225,20 +230,8 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func count(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return s
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// count formats n with thousands separators.
+func count(n int64) string { return textutil.Thousands(n) }
 
 func size(n int64) string {
 	switch {

@@ -117,6 +117,7 @@ func (p *progress) TableDone(table string, rows, bytes int64, err error) {
 			if err != nil {
 				b.Abort(true)
 			} else {
+				b.SetCurrent(rows)
 				b.SetTotal(-1, true)
 			}
 		}

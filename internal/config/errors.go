@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/dbtwin/dbtwin/internal/textutil"
 )
 
 // Error is a problem at a place in the config file.
@@ -76,51 +78,8 @@ func IsConfigError(err error) bool {
 // Suggest returns " (did you mean X?)" for the candidate closest to s, or ""
 // when nothing is close.
 func Suggest(s string, candidates []string) string {
-	best, bestD := "", -1
-	ls := strings.ToLower(s)
-	for _, c := range candidates {
-		lc := strings.ToLower(c)
-		d := distance(ls, lc)
-		// Compare unqualified names too: "customers" is close to "public.customer".
-		if i := strings.IndexByte(lc, '.'); i >= 0 && !strings.Contains(ls, ".") {
-			d = min(d, distance(ls, lc[i+1:]))
-		}
-		if bestD < 0 || d < bestD {
-			best, bestD = c, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	limit := len(s)/3 + 1
-	if limit < 2 {
-		limit = 2
-	}
-	// A suffix match (users vs public.users) is always worth suggesting.
-	if bestD <= limit || strings.HasSuffix(strings.ToLower(best), "."+ls) {
-		return fmt.Sprintf(" (did you mean %s?)", best)
+	if c := textutil.Closest(s, candidates); c != "" {
+		return fmt.Sprintf(" (did you mean %s?)", c)
 	}
 	return ""
-}
-
-// distance is the Levenshtein edit distance.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
