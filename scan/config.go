@@ -48,7 +48,7 @@ func writeMask(ew *errWriter, res *Result, schema *dbtwin.Schema) {
 	ew.printf("# Active rules are high or medium confidence; commented-out ones are low: uncomment if right.\n")
 	active := 0
 	for _, p := range res.PII {
-		if p.Level != LevelLow && !generated(schema, p) {
+		if activeRule(schema, p) {
 			active++
 		}
 	}
@@ -61,7 +61,7 @@ func writeMask(ew *errWriter, res *Result, schema *dbtwin.Schema) {
 		ps := byTable[t]
 		on := 0
 		for _, p := range ps {
-			if p.Level != LevelLow && !generated(schema, p) {
+			if activeRule(schema, p) {
 				on++
 			}
 		}
@@ -80,12 +80,28 @@ func writeMask(ew *errWriter, res *Result, schema *dbtwin.Schema) {
 			case generated(schema, p):
 				prefix = ind + "# "
 				note = "generated column: mask the columns it is computed from. " + note
-			case p.Level == LevelLow && on > 0:
+			case !activeRule(schema, p) && on > 0:
 				prefix = ind + "# "
+			case p.Level == LevelLow:
+				note = "the column's name says personal data (strict mode requires a rule): mask it, or move it to keep: if it is not. " + note
 			}
 			ew.printf("%s%s: %s  # %s\n", prefix, yamlKey(p.Column), ruleFor(p), oneLine(note))
 		}
 	}
+}
+
+// activeRule reports whether a finding is written as an active rule: high
+// and medium confidence, and low confidence when the column's name alone
+// would make strict mode refuse the clone (so the config passes as is).
+func activeRule(schema *dbtwin.Schema, p PII) bool {
+	if generated(schema, p) {
+		return false
+	}
+	if p.Level != LevelLow {
+		return true
+	}
+	_, byName := NameCategory(p.Column)
+	return byName
 }
 
 func generated(schema *dbtwin.Schema, p PII) bool {

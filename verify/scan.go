@@ -64,10 +64,12 @@ func keptColumns(s *dbtwin.Schema, cfg *config.Config) map[colKey]bool {
 }
 
 // scannable reports whether a column's values are compared: text-like and
-// numeric kinds, not booleans or binary data.
+// numeric kinds, not booleans, binary data, or dates and times (original
+// dates are exempt, and a date's digits would match phone numbers by chance).
 func scannable(c *dbtwin.Column) bool {
 	switch c.Kind {
-	case dbtwin.KindBool, dbtwin.KindBytes:
+	case dbtwin.KindBool, dbtwin.KindBytes, dbtwin.KindDate, dbtwin.KindTime,
+		dbtwin.KindTimestamp, dbtwin.KindTimestampTZ, dbtwin.KindInterval:
 		return false
 	}
 	return true
