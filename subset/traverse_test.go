@@ -13,7 +13,6 @@ import (
 	"github.com/dbtwin/dbtwin/internal/config"
 )
 
-
 func TestChainClosedThroughParents(t *testing.T) {
 	url := sqliteFrom(t, "chain")
 	// The deepest node as root: the whole chain comes along as parents.
