@@ -20,6 +20,31 @@ type jseg struct {
 	deep  bool // ..: at any depth
 }
 
+// PathSegment is one step of a parsed JSON path: Kind 'c' (the member
+// Name), 'w' (every member or element) or 'i' (element Index); Deep means at
+// any depth below.
+type PathSegment struct {
+	Kind  byte
+	Name  string
+	Index int
+	Deep  bool
+}
+
+// ParseJSONPath parses a path as mask rules read them ($.a.b, $.items[*].email,
+// $..email, $['odd name'], $.list[3]), so other packages (the leak scan)
+// select exactly the members a rule masks.
+func ParseJSONPath(path string) ([]PathSegment, error) {
+	segs, err := parseJSONPath(path)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PathSegment, len(segs))
+	for i, s := range segs {
+		out[i] = PathSegment{Kind: s.kind, Name: s.name, Index: s.index, Deep: s.deep}
+	}
+	return out, nil
+}
+
 func parseJSONPath(path string) ([]jseg, error) {
 	bad := func(i int, format string, args ...any) error {
 		return fmt.Errorf("path %q, character %d: %s (paths look like $.a.b, $.items[*].email, $..email)",

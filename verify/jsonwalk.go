@@ -3,9 +3,7 @@ package verify
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/dbtwin/dbtwin/internal/config"
@@ -148,62 +146,17 @@ type jseg struct {
 	deep  bool
 }
 
+// parsePath parses a path exactly as the mask package does.
 func parsePath(path string) ([]jseg, error) {
-	bad := func(i int, why string) error {
-		return fmt.Errorf("JSON path %q, character %d: %s", path, i+1, why)
+	segs, err := mask.ParseJSONPath(path)
+	if err != nil {
+		return nil, err
 	}
-	if !strings.HasPrefix(path, "$") {
-		return nil, bad(0, "a path starts with $")
+	out := make([]jseg, len(segs))
+	for i, p := range segs {
+		out[i] = jseg{kind: p.Kind, name: p.Name, index: p.Index, deep: p.Deep}
 	}
-	var segs []jseg
-	for i := 1; i < len(path); {
-		var s jseg
-		switch path[i] {
-		case '.':
-			i++
-			if i < len(path) && path[i] == '.' {
-				s.deep = true
-				i++
-			}
-			if i < len(path) && path[i] == '*' {
-				s.kind = 'w'
-				i++
-				break
-			}
-			j := i
-			for j < len(path) && path[j] != '.' && path[j] != '[' {
-				j++
-			}
-			if j == i {
-				return nil, bad(i, "expected a member name after .")
-			}
-			s.kind, s.name = 'c', path[i:j]
-			i = j
-		case '[':
-			j := strings.IndexByte(path[i:], ']')
-			if j < 0 {
-				return nil, bad(i, "[ is never closed")
-			}
-			inner := strings.TrimSpace(path[i+1 : i+j])
-			switch {
-			case inner == "*":
-				s.kind = 'w'
-			case len(inner) >= 2 && (inner[0] == '\'' || inner[0] == '"') && inner[len(inner)-1] == inner[0]:
-				s.kind, s.name = 'c', inner[1:len(inner)-1]
-			default:
-				n, err := strconv.Atoi(inner)
-				if err != nil || n < 0 {
-					return nil, bad(i, "expected *, an index or a 'quoted name' inside [ ]")
-				}
-				s.kind, s.index = 'i', n
-			}
-			i += j + 1
-		default:
-			return nil, bad(i, "expected . or [")
-		}
-		segs = append(segs, s)
-	}
-	return segs, nil
+	return out, nil
 }
 
 // matchPath calls f for every node of v that segs select.
