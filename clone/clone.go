@@ -50,6 +50,9 @@ type Result struct {
 	Warnings     []string
 	Masked       int
 	Subset       bool
+	// SubsetKeys and SubsetKeyBytes say how many row keys the subset held
+	// and the memory of its key sets.
+	SubsetKeys, SubsetKeyBytes int64
 	// Phases times the steps: "plan", "schema", "data", "post-data", "verify", "leak scan".
 	Phases []Phase
 	// LeakReport is the leak scan's report (nil when it did not run).
@@ -144,6 +147,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	res.Warnings = plan.warnings
 	res.Masked = plan.maskedColumns
 	res.Subset = plan.subset
+	res.SubsetKeys, res.SubsetKeyBytes = plan.subsetKeys, plan.subsetKeyBytes
 	phase("plan")
 
 	if len(existing) > 0 {

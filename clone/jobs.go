@@ -17,6 +17,8 @@ type jobPlan struct {
 	warnings      []string
 	maskedColumns int
 	subset        bool
+	// subsetKeys and subsetKeyBytes measure the subset's key sets.
+	subsetKeys, subsetKeyBytes int64
 }
 
 // buildJobs validates the config against the schema and turns it into one

@@ -28,6 +28,7 @@ func applySubset(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Schem
 		return fmt.Errorf("select the subset: %w", err)
 	}
 	p.subset = true
+	p.subsetKeys, p.subsetKeyBytes = sel.KeyMemory()
 	for _, tr := range sel.Tables() {
 		var how []string
 		for _, r := range tr.Reached {

@@ -185,3 +185,19 @@ func pushdown(t *dbtwin.Table, st *tstate, set *keySet) string {
 	b.WriteByte(')')
 	return b.String()
 }
+
+// KeyMemory returns how many row keys the selection holds and about how many
+// bytes its key sets take (roaring bitmaps for integer keys, 8-byte hash
+// slots otherwise): the memory a subset needs per selected row.
+func (s *Selection) KeyMemory() (keys, bytes int64) {
+	seen := map[*keySet]bool{}
+	for _, st := range s.states {
+		if st.selected == nil || seen[st.selected] {
+			continue
+		}
+		seen[st.selected] = true
+		keys += st.selected.len()
+		bytes += st.selected.bytes()
+	}
+	return keys, bytes
+}

@@ -324,3 +324,16 @@ func (s *hashSet) grow() {
 		s.slots[i] = h
 	}
 }
+
+// bytes estimates the memory the set holds: the roaring bitmap's serialized
+// size and 8 bytes per hash slot.
+func (k *keySet) bytes() int64 {
+	if k == nil {
+		return 0
+	}
+	var n int64
+	if k.ints != nil {
+		n += int64(k.ints.GetSizeInBytes())
+	}
+	return n + int64(len(k.hashes.slots))*8
+}

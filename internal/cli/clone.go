@@ -218,6 +218,10 @@ func writeCloneJSON(w io.Writer, res *clone.Result, runErr error) error {
 		out.Totals["bytes"] += t.Bytes
 	}
 	out.Totals["tables"] = int64(len(res.Tables))
+	if res.Subset {
+		out.Totals["subset_keys"] = res.SubsetKeys
+		out.Totals["subset_key_bytes"] = res.SubsetKeyBytes
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
