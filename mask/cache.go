@@ -19,7 +19,15 @@ type cachedTransformer struct {
 	tr    Transformer
 	seed  maphash.Seed
 	slots []atomic.Pointer[cacheEntry]
+	// lookups and hits decide, after cacheTrial lookups, whether the column
+	// repeats enough for the memo to pay; off bypasses it from then on.
+	lookups, hits atomic.Int64
+	off           atomic.Bool
 }
+
+// cacheTrial is how many lookups decide whether a column's memo pays: it is
+// kept when at least a quarter of them hit.
+const cacheTrial = 4096
 
 type cacheEntry struct {
 	in, out []byte
@@ -31,9 +39,18 @@ func newCached(tr Transformer) *cachedTransformer {
 
 // Mask returns the remembered output for value, or computes and remembers it.
 func (c *cachedTransformer) Mask(value []byte) ([]byte, error) {
+	if c.off.Load() {
+		return c.tr.Mask(value)
+	}
+	n := c.lookups.Add(1)
 	slot := &c.slots[maphash.Bytes(c.seed, value)&(cacheSlots-1)]
 	if e := slot.Load(); e != nil && bytes.Equal(e.in, value) {
+		c.hits.Add(1)
 		return e.out, nil
+	}
+	if n == cacheTrial && c.hits.Load()*4 < cacheTrial {
+		c.off.Store(true) // values rarely repeat: the memo only costs
+		return c.tr.Mask(value)
 	}
 	out, err := c.tr.Mask(value)
 	if err != nil {

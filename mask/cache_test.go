@@ -40,3 +40,29 @@ func TestCacheReturnsWhatTheTransformerReturns(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestCacheTurnsItselfOffWhenValuesDoNotRepeat(t *testing.T) {
+	m, err := New([]byte("cache-test-secret-0123456789"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := m.Build(Spec{Transformer: "phone"}, ColumnInfo{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unique, repeating := newCached(tr), newCached(tr)
+	for i := 0; i < 2*cacheTrial; i++ {
+		if _, err := unique.Mask([]byte(fmt.Sprintf("+31 6 %08d", i))); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := repeating.Mask([]byte(fmt.Sprintf("+31 6 %08d", i%100))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !unique.off.Load() {
+		t.Error("the memo stayed on for a column whose values never repeat")
+	}
+	if repeating.off.Load() {
+		t.Error("the memo went off for a column of 100 repeating values")
+	}
+}
