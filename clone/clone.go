@@ -112,6 +112,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	defer src.Close()
 	dst, err := dbtwin.OpenTarget(ctx, opt.Target, dbtwin.TargetOptions{Writers: opt.Jobs})
 	if err != nil {
+		if strings.Contains(err.Error(), "3D000") {
+			return res, fmt.Errorf("open target %s: %w: create the target database first (createdb NAME, or CREATE DATABASE)", res.Target, err)
+		}
 		return res, fmt.Errorf("open target %s: %w", res.Target, err)
 	}
 	defer dst.Close()

@@ -194,6 +194,13 @@ func applyMasking(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Sche
 	if err != nil {
 		return err
 	}
+	// Every rule is checked against its column first (with a throwaway key),
+	// so a mistyped transformer is reported before strict mode or the key.
+	if m.Len() > 0 {
+		if err := buildMaskers(mask.NewRandom(), m, p, false); err != nil {
+			return err
+		}
+	}
 	strict := cfg.StrictEnabled()
 	if opt.Strict != nil {
 		strict = *opt.Strict
@@ -221,6 +228,12 @@ func applyMasking(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Sche
 	if err != nil {
 		return err
 	}
+	return buildMaskers(masker, m, p, true)
+}
+
+// buildMaskers builds each job's table masker; with install it sets the
+// jobs' transforms and the plan's masked columns.
+func buildMaskers(masker *mask.Masker, m *Masking, p *jobPlan, install bool) error {
 	for i := range p.jobs {
 		j := &p.jobs[i]
 		t := j.Table
@@ -246,6 +259,9 @@ func applyMasking(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Sche
 		tm, err := masker.Table(j.Columns, rules, info)
 		if err != nil {
 			return ruleError(m, qn, err)
+		}
+		if !install {
+			continue
 		}
 		j.Transform = tm.Apply
 		p.masked[qn] = tm.Masked()

@@ -308,3 +308,36 @@ func TestCloneReadsURLsFromEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Config mistakes are reported with file:line:col and a suggestion before
+// anything else (strict mode, the key, any data).
+func TestCloneConfigErrorsComeFirstAndArePositioned(t *testing.T) {
+	src := dbtest.SQLiteFixture(t, "chinook")
+	dir := t.TempDir()
+	cases := map[string]string{
+		"version: 1\nmask:\n  Customer:\n    Email: emial\n":                                   `dbtwin.yaml:4:5: Customer.Email: unknown transformer "emial" (did you mean "email"?)`,
+		"version: 1\nmask:\n  Customers:\n    Email: email\n":                                  `dbtwin.yaml:3:3: table "Customers" does not exist in the source (did you mean Customer?)`,
+		"version: 1\nmask:\n  Customer:\n    Emial: email\n":                                   `dbtwin.yaml:4:5: column "Emial" does not exist in table Customer (did you mean Customer.Email?)`,
+		"version: 1\nmask:\n  Customer:\n    Email: {transformer: email, keep_domian: true}\n": `keep_domian`,
+	}
+	for text, want := range cases {
+		cfg := filepath.Join(dir, "dbtwin.yaml")
+		if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("DBTWIN_SECRET", "")
+		code, _, errOut := run(t, "clone", "--source", src, "--target", filepath.Join(dir, "twin.db"), "-c", cfg)
+		if code != 2 || !strings.Contains(errOut, want) {
+			t.Errorf("config %q: exit %d\nstderr: %s\nwant: %s", text, code, errOut, want)
+		}
+	}
+	// With valid rules, a missing key is the next thing said.
+	cfg := filepath.Join(dir, "ok.yaml")
+	if err := os.WriteFile(cfg, []byte("version: 1\nstrict: false\nmask:\n  Customer:\n    Email: email\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := run(t, "clone", "--source", src, "--target", filepath.Join(dir, "twin.db"), "-c", cfg)
+	if code != 2 || !strings.Contains(errOut, "DBTWIN_SECRET") {
+		t.Errorf("missing key: exit %d, stderr %s", code, errOut)
+	}
+}
