@@ -48,8 +48,8 @@ type Result struct {
 	Verified     bool
 	Verification []string
 	Warnings     []string
-	Masked       int
-	Subset       bool
+	// Subset is true when a subset section selected the rows.
+	Subset bool
 	// SubsetKeys and SubsetKeyBytes say how many row keys the subset held
 	// and the memory of its key sets.
 	SubsetKeys, SubsetKeyBytes int64
@@ -67,13 +67,14 @@ type Phase struct {
 
 // TableResult is one table's outcome.
 type TableResult struct {
-	Table       string
-	SourceRows  int64
-	Rows        int64
-	Bytes       int64
-	Duration    time.Duration
-	Reached     string
-	MaskedCols  []string
+	Table      string
+	SourceRows int64
+	Rows       int64
+	Bytes      int64
+	Duration   time.Duration
+	Reached    string
+	MaskedCols []string
+	// CountTarget is the row count the verification found in the target.
 	CountTarget int64
 }
 
@@ -112,9 +113,6 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	defer src.Close()
 	dst, err := dbtwin.OpenTarget(ctx, opt.Target, dbtwin.TargetOptions{Writers: opt.Jobs})
 	if err != nil {
-		if strings.Contains(err.Error(), "3D000") {
-			return res, fmt.Errorf("open target %s: %w: create the target database first (createdb NAME, or CREATE DATABASE)", res.Target, err)
-		}
 		return res, fmt.Errorf("open target %s: %w", res.Target, err)
 	}
 	defer dst.Close()
@@ -143,12 +141,11 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	defer snap.Close()
 	schema := snap.Schema()
 
-	plan, err := buildJobs(ctx, snap, schema, opt, logf)
+	plan, err := buildJobs(ctx, snap, schema, opt)
 	if err != nil {
 		return res, err
 	}
 	res.Warnings = plan.warnings
-	res.Masked = plan.maskedColumns
 	res.Subset = plan.subset
 	res.SubsetKeys, res.SubsetKeyBytes = plan.subsetKeys, plan.subsetKeyBytes
 	phase("plan")

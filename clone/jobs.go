@@ -23,7 +23,7 @@ type jobPlan struct {
 
 // buildJobs validates the config against the schema and turns it into one
 // pipeline job per table that holds rows.
-func buildJobs(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Schema, opt Options, logf func(string, ...any)) (*jobPlan, error) {
+func buildJobs(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Schema, opt Options) (*jobPlan, error) {
 	cfg := opt.Config
 	if cfg == nil {
 		cfg = &config.Config{Version: 1}
@@ -43,7 +43,7 @@ func buildJobs(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Schema,
 		p.jobs = append(p.jobs, job)
 		p.reached[t.QualifiedName()] = "full copy"
 	}
-	if err := applyMasking(ctx, snap, schema, cfg, opt, p, logf); err != nil {
+	if err := applyMasking(ctx, snap, schema, cfg, opt, p); err != nil {
 		return nil, err
 	}
 	if err := applySubset(ctx, snap, schema, cfg, p); err != nil {

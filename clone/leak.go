@@ -3,7 +3,6 @@ package clone
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/dbtwin/dbtwin"
@@ -40,23 +39,17 @@ func leakScan(ctx context.Context, snap dbtwin.Snapshot, dst dbtwin.Target, cfg 
 	}
 	tsnap.Close()
 	twin.Close()
-	removeTwin(dst, opt.Target, logf)
+	removeTwin(dst, logf)
 	return fmt.Errorf("%w: %d original value(s) found in the twin, which was removed: see the report; fix the mask rules and clone again", ErrLeak, rep.Leaks())
 }
 
-// removeTwin takes a finished twin away after a failed leak scan.
-func removeTwin(dst dbtwin.Target, target string, logf func(string, ...any)) {
+// removeTwin takes a finished twin away after a failed leak scan: Reset
+// empties a PostgreSQL target and removes a finished SQLite file.
+func removeTwin(dst dbtwin.Target, logf func(string, ...any)) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	u, err := dbtwin.ParseURL(target)
-	if err == nil && u.Engine == "sqlite" {
-		if err := os.Remove(u.Path); err != nil && !os.IsNotExist(err) {
-			logf("could not remove the leaking twin %s: %v: delete it yourself", u.Path, err)
-		}
-		return
-	}
 	if err := dst.Reset(ctx); err != nil {
-		logf("could not empty the leaking twin (%v): empty or drop it yourself", err)
+		logf("could not remove the leaking twin (%v): empty or delete it yourself", err)
 		return
 	}
 	_ = dst.MarkIncomplete(ctx, "dbtwin: twin removed: the leak scan found original values")

@@ -189,15 +189,22 @@ func specKey(s mask.Spec) string {
 }
 
 // applyMasking builds the per-table transforms from the config's mask rules.
-func applyMasking(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Schema, cfg *config.Config, opt Options, p *jobPlan, logf func(string, ...any)) error {
+func applyMasking(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Schema, cfg *config.Config, opt Options, p *jobPlan) error {
 	m, err := ResolveMasking(schema, cfg)
 	if err != nil {
 		return err
 	}
-	// Every rule is checked against its column first (with a throwaway key),
-	// so a mistyped transformer is reported before strict mode or the key.
+	// Every rule is built (checked against its column) before anything else,
+	// so a config mistake is reported first. Without a key the rules are
+	// checked with a throwaway one and the missing key is reported after
+	// strict mode; no data moves either way.
+	var keyErr error
 	if m.Len() > 0 {
-		if err := buildMaskers(mask.NewRandom(), m, p, false); err != nil {
+		masker, err := newMasker(opt)
+		if err != nil {
+			keyErr, masker = err, mask.NewRandom()
+		}
+		if err := buildMaskers(masker, m, p); err != nil {
 			return err
 		}
 	}
@@ -221,47 +228,27 @@ func applyMasking(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Sche
 	} else if !strict {
 		p.warnings = append(p.warnings, "strict mode is off")
 	}
-	if m.Len() == 0 {
-		return nil
-	}
-	masker, err := newMasker(opt)
-	if err != nil {
-		return err
-	}
-	return buildMaskers(masker, m, p, true)
+	return keyErr
 }
 
-// buildMaskers builds each job's table masker; with install it sets the
-// jobs' transforms and the plan's masked columns.
-func buildMaskers(masker *mask.Masker, m *Masking, p *jobPlan, install bool) error {
+// buildMaskers builds each job's table masker and installs it as the job's
+// transform.
+func buildMaskers(masker *mask.Masker, m *Masking, p *jobPlan) error {
 	for i := range p.jobs {
 		j := &p.jobs[i]
-		t := j.Table
-		qn := t.QualifiedName()
+		qn := j.Table.QualifiedName()
 		rules := map[string]mask.Spec{}
-		info := map[string]mask.ColumnInfo{}
 		for _, col := range j.Columns {
-			r, ok := m.rules[colRef{qn, col}]
-			if !ok {
-				continue
-			}
-			rules[col] = r.spec
-			info[col] = mask.ColumnInfo{Table: qn, Column: t.Column(col), Unique: t.InUniqueKey(col)}
-		}
-		for _, col := range j.Columns {
-			if _, ok := rules[col]; !ok {
-				info[col] = mask.ColumnInfo{Table: qn, Column: t.Column(col), Unique: t.InUniqueKey(col)}
+			if r, ok := m.rules[colRef{qn, col}]; ok {
+				rules[col] = r.spec
 			}
 		}
 		if len(rules) == 0 {
 			continue
 		}
-		tm, err := masker.Table(j.Columns, rules, info)
+		tm, err := masker.Table(j.Columns, rules, mask.InfoFor(j.Table))
 		if err != nil {
 			return ruleError(m, qn, err)
-		}
-		if !install {
-			continue
 		}
 		j.Transform = tm.Apply
 		p.masked[qn] = tm.Masked()
@@ -270,19 +257,27 @@ func buildMaskers(masker *mask.Masker, m *Masking, p *jobPlan, install bool) err
 	return nil
 }
 
-// ruleError attaches the config position of the table's first rule that the
-// error names.
+// ruleError attaches the config position of the rule the error is about:
+// the mask package names it "table.column"; the longest name that matches
+// wins, so "first_name" is not mistaken for "name".
 func ruleError(m *Masking, table string, err error) error {
-	for ref, r := range m.rules {
-		if ref.table == table && strings.Contains(err.Error(), ref.column) {
-			msg := err.Error()
-			if r.via != "" {
-				msg += " (rule applied to " + ref.table + "." + ref.column + " through a " + r.via + ")"
-			}
-			return fmt.Errorf("%w", config.Errorf(r.pos, "%s", msg))
+	msg := err.Error()
+	var best colRef
+	found := false
+	for ref := range m.rules {
+		if ref.table == table && strings.Contains(msg, table+"."+ref.column) &&
+			(!found || len(ref.column) > len(best.column) || len(ref.column) == len(best.column) && ref.column < best.column) {
+			best, found = ref, true
 		}
 	}
-	return fmt.Errorf("%w: %s: %v", dbtwin.ErrUsage, table, err)
+	if !found {
+		return fmt.Errorf("%w: %s: %v", dbtwin.ErrUsage, table, err)
+	}
+	r := m.rules[best]
+	if r.via != "" {
+		msg += " (rule applied to " + best.table + "." + best.column + " through a " + r.via + ")"
+	}
+	return config.Errorf(r.pos, "%s", msg)
 }
 
 func newMasker(opt Options) (*mask.Masker, error) {

@@ -83,8 +83,12 @@ func (d *db) connect(ctx context.Context) (*pgx.Conn, error) {
 }
 
 func (d *db) connErr(err error) error {
-	return fmt.Errorf("connect to PostgreSQL %s: %w (check the URL, that the server is running and that it accepts this user)",
-		d.url.Redacted(), d.sanitize(err))
+	hint := "check the URL, that the server is running and that it accepts this user"
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "3D000" {
+		hint = "the database does not exist: create it first (createdb NAME, or CREATE DATABASE)"
+	}
+	return fmt.Errorf("connect to PostgreSQL %s: %w (%s)", d.url.Redacted(), d.sanitize(err), hint)
 }
 
 // sanitize makes sure an error's message cannot reveal the password.

@@ -142,7 +142,7 @@ func TestSourceIsReadOnly(t *testing.T) {
 	if n, err := snap.Count(ctx, items, ""); err != nil || n != 10 {
 		t.Errorf("count after failures = %d, %v", n, err)
 	}
-	if n := queryString(t, u, "SELECT count(*)::text FROM items"); n != "10" {
+	if n := dbtest.QueryString(t, u, "SELECT count(*)::text FROM items"); n != "10" {
 		t.Errorf("source changed: %s rows", n)
 	}
 }

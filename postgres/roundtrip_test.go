@@ -12,7 +12,6 @@ import (
 
 	"github.com/dbtwin/dbtwin"
 	"github.com/dbtwin/dbtwin/internal/dbtest"
-	"github.com/jackc/pgx/v5"
 )
 
 // decodedOnly hides a Rows' RawRows side, forcing the decode/encode path.
@@ -133,19 +132,19 @@ func roundTrip(t *testing.T, srcURL string) {
 	// Same sequence values.
 	for _, sq := range schema.Sequences {
 		q := "SELECT last_value || ' ' || is_called FROM " + QuoteTable(&dbtwin.Table{Schema: sq.Schema, Name: sq.Name})
-		if a, b := queryString(t, srcURL, q), queryString(t, dstURL, q); a != b {
+		if a, b := dbtest.QueryString(t, srcURL, q), dbtest.QueryString(t, dstURL, q); a != b {
 			t.Errorf("sequence %s.%s: source %s, target %s", sq.Schema, sq.Name, a, b)
 		}
 	}
 	mv := "SELECT coalesce(string_agg(relname || ':' || relispopulated, ',' ORDER BY relname), '') FROM pg_class WHERE relkind = 'm'"
-	if a, b := queryString(t, srcURL, mv), queryString(t, dstURL, mv); a != b {
+	if a, b := dbtest.QueryString(t, srcURL, mv), dbtest.QueryString(t, dstURL, mv); a != b {
 		t.Errorf("materialized views: source %s, target %s", a, b)
 	}
 	// Same schema, as pg_dump sees it.
 	if a, b := dumpLines(t, srcURL), dumpLines(t, dstURL); !slices.Equal(a, b) {
 		t.Errorf("pg_dump --schema-only differs:\n%s", lineDiff(a, b))
 	}
-	if c := queryString(t, dstURL, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"); !strings.HasPrefix(c, "dbtwin: clone complete") {
+	if c := dbtest.QueryString(t, dstURL, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"); !strings.HasPrefix(c, "dbtwin: clone complete") {
 		t.Errorf("database comment = %q", c)
 	}
 }
@@ -178,27 +177,9 @@ func copyTable(ctx context.Context, snap *Snapshot, dst *Target, tb *dbtwin.Tabl
 	return nil
 }
 
-func queryString(t *testing.T, dbURL, q string) string {
-	t.Helper()
-	ctx := context.Background()
-	c, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
-	var s *string
-	if err := c.QueryRow(ctx, q).Scan(&s); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	if s == nil {
-		return "<null>"
-	}
-	return *s
-}
-
 // digest is the md5 of a table's rows as text, in sorted order.
 func digest(t *testing.T, dbURL string, tb *dbtwin.Table) string {
-	return queryString(t, dbURL, "SELECT count(*) || ':' || md5(coalesce(string_agg(x, E'\\n' ORDER BY x COLLATE \"C\"), '')) FROM (SELECT r::text AS x FROM "+
+	return dbtest.QueryString(t, dbURL, "SELECT count(*) || ':' || md5(coalesce(string_agg(x, E'\\n' ORDER BY x COLLATE \"C\"), '')) FROM (SELECT r::text AS x FROM "+
 		QuoteTable(tb)+" r) s")
 }
 

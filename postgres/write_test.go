@@ -46,7 +46,7 @@ func TestWriteEncodesRows(t *testing.T) {
 	if err != nil || n != 4 {
 		t.Fatalf("Write = %d, %v", n, err)
 	}
-	got := queryString(t, u, `SELECT string_agg(coalesce(s, '<null>') || '|' || coalesce(encode(b, 'hex'), '<null>') || '|' || coalesce(j::text, '<null>'), ';' ORDER BY id) FROM t`)
+	got := dbtest.QueryString(t, u, `SELECT string_agg(coalesce(s, '<null>') || '|' || coalesce(encode(b, 'hex'), '<null>') || '|' || coalesce(j::text, '<null>'), ';' ORDER BY id) FROM t`)
 	want := "tab\tnl\ncr\rback\\slash|00ff|{\"k\": \"v\\\\n\"};<null>|<null>|<null>;||[];\\N|<null>|<null>"
 	if got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
@@ -151,7 +151,7 @@ func TestMarkers(t *testing.T) {
 	u := dbtest.Postgres(t)
 	tg := openTarget(t, u, 1)
 	comment := func() string {
-		return queryString(t, u, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()")
+		return dbtest.QueryString(t, u, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()")
 	}
 	if err := tg.MarkIncomplete(ctx, "from prod's replica"); err != nil {
 		t.Fatal(err)

@@ -67,10 +67,17 @@ func (t *Target) TableNames(ctx context.Context) ([]string, error) {
 
 // Reset arranges for the existing file at the final path to be replaced at
 // MarkComplete. Nothing is deleted now: until the clone succeeds, the old
-// file stays as it was.
+// file stays as it was. After MarkComplete, Reset removes the twin this
+// target wrote (a twin that failed its leak scan must not stay usable).
 func (t *Target) Reset(context.Context) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.completed {
+		if err := removePartial(t.path); err != nil {
+			return fmt.Errorf("SQLite target %s: remove the twin: %w", t.path, err)
+		}
+		return nil
+	}
 	t.reset = true
 	return nil
 }

@@ -65,15 +65,11 @@ func run(ctx context.Context, sizeMB, jobs int, keep, reuse bool) error {
 		c.Close(ctx)
 	}
 	fmt.Printf("source: %d rows, %s on disk, %d jobs\n\n", rows, dbSize, jobs)
-	tmp, err := os.MkdirTemp("", "dbtwin-bench-")
+	bin, tmp, cleanup, err := benchdb.Workspace(ctx)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	bin, err := benchdb.BuildDbtwin(ctx, tmp)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
 
 	// dbtwin clone
 	dstURL, err := benchdb.Recreate(ctx, admin, "dbtwin_bench_dbtwin")

@@ -57,15 +57,11 @@ func run(ctx context.Context, rows, jobs int) error {
 		FROM generate_series(1,%d) g; ANALYZE;`, rows)); err != nil {
 		return fmt.Errorf("build: %w", err)
 	}
-	tmp, err := os.MkdirTemp("", "dbtwin-bench-mask-")
+	bin, tmp, cleanup, err := benchdb.Workspace(ctx)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	bin, err := benchdb.BuildDbtwin(ctx, tmp)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
 	cfg := filepath.Join(tmp, "dbtwin.yaml")
 	if err := os.WriteFile(cfg, []byte(config), 0o644); err != nil {
 		return err

@@ -36,15 +36,11 @@ func run(ctx context.Context, sizeMB int) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "dbtwin-bench-scan-")
+	bin, _, cleanup, err := benchdb.Workspace(ctx)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	bin, err := benchdb.BuildDbtwin(ctx, tmp)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
 	var out []byte
 	d, err := benchdb.Time(func() error {
 		var err error

@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -75,15 +74,11 @@ func run(ctx context.Context, customers int) error {
 		return err
 	}
 
-	tmp, err := os.MkdirTemp("", "dbtwin-bench-subset-")
+	bin, tmp, cleanup, err := benchdb.Workspace(ctx)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	bin, err := benchdb.BuildDbtwin(ctx, tmp)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
 	cfg := filepath.Join(tmp, "dbtwin.yaml")
 	if err := os.WriteFile(cfg, []byte("version: 1\nsubset:\n  roots:\n    - {table: customers, percent: 1}\n  children: {max_per_parent: 100}\n"), 0o644); err != nil {
 		return err
@@ -119,7 +114,7 @@ func run(ctx context.Context, customers int) error {
 	}
 	selected := sum.Totals["rows"]
 	// The footprint of dbtwin itself: a clone of an empty selection.
-	base, err := baseRSS(ctx, bin, admin, tmp)
+	base, err := baseRSS(ctx, bin, admin)
 	if err != nil {
 		return err
 	}
@@ -136,7 +131,9 @@ func run(ctx context.Context, customers int) error {
 	return nil
 }
 
-func baseRSS(ctx context.Context, bin, admin, tmp string) (int64, error) {
+// baseRSS is the peak memory of dbtwin cloning a one-row table: its own
+// footprint, subtracted to see what the subset adds.
+func baseRSS(ctx context.Context, bin, admin string) (int64, error) {
 	src, err := benchdb.Recreate(ctx, admin, "dbtwin_bench_subset_tiny")
 	if err != nil {
 		return 0, err
@@ -150,9 +147,5 @@ func baseRSS(ctx context.Context, bin, admin, tmp string) (int64, error) {
 	if err := benchdb.Exec(ctx, src, "CREATE TABLE t (id int primary key); INSERT INTO t VALUES (1)"); err != nil {
 		return 0, err
 	}
-	_ = tmp
-	start := time.Now()
-	rss, err := benchdb.Run(ctx, nil, bin, "clone", "--source", src, "--target", dst, "--strict=false")
-	_ = start
-	return rss, err
+	return benchdb.Run(ctx, nil, bin, "clone", "--source", src, "--target", dst, "--strict=false")
 }

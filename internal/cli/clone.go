@@ -86,7 +86,9 @@ func runClone(e *env, o *cloneOptions, strict *bool) error {
 	}
 	res, err := clone.Run(e.ctx, opt)
 	prog.Close()
-	if res != nil && len(res.Tables) > 0 {
+	// --json always prints its summary (ok: false and the error on failure);
+	// the text summary needs tables to show.
+	if res != nil && (o.jsonOut || len(res.Tables) > 0) {
 		if o.jsonOut {
 			if jerr := writeCloneJSON(e.stdout, res, err); jerr != nil {
 				return jerr

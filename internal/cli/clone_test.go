@@ -120,55 +120,22 @@ func TestCloneRefusesANonEmptyTargetUnlessReplace(t *testing.T) {
 	if code != 2 || !strings.Contains(errOut, "already has 1 table(s) (public.precious)") || !strings.Contains(errOut, "--replace") {
 		t.Fatalf("exit %d, stderr %s", code, errOut)
 	}
-	if n := qcount(t, dst, "SELECT count(*) FROM precious"); n != 1 {
+	if n := dbtest.QueryInt(t, dst, "SELECT count(*) FROM precious"); n != 1 {
 		t.Fatal("refused clone touched the target")
 	}
 	mustRun(t, "clone", "--source", src, "--target", dst, "--strict=false", "--replace")
-	if n := qcount(t, dst, "SELECT count(*) FROM t"); n != 10 {
+	if n := dbtest.QueryInt(t, dst, "SELECT count(*) FROM t"); n != 10 {
 		t.Fatalf("after --replace: %d rows", n)
 	}
-	if n := qcount(t, dst, "SELECT count(*) FROM pg_tables WHERE tablename = 'precious'"); n != 0 {
+	if n := dbtest.QueryInt(t, dst, "SELECT count(*) FROM pg_tables WHERE tablename = 'precious'"); n != 0 {
 		t.Fatal("--replace kept old tables")
 	}
-}
-
-func qcount(t *testing.T, dbURL, q string) int64 {
-	t.Helper()
-	ctx := context.Background()
-	c, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
-	var n int64
-	if err := c.QueryRow(ctx, q).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
-}
-
-func text(t *testing.T, dbURL, q string) string {
-	t.Helper()
-	ctx := context.Background()
-	c, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
-	var s *string
-	if err := c.QueryRow(ctx, q).Scan(&s); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // writeCounters sums the source's row-change and transaction counters.
 func writeCounters(t *testing.T, dbURL string) int64 {
 	t.Helper()
-	return qcount(t, dbURL, `SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del + n_tup_hot_upd), 0)::bigint FROM pg_stat_user_tables`)
+	return dbtest.QueryInt(t, dbURL, `SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del + n_tup_hot_upd), 0)::bigint FROM pg_stat_user_tables`)
 }
 
 func TestCloneNeverWritesTheSource(t *testing.T) {
@@ -176,14 +143,14 @@ func TestCloneNeverWritesTheSource(t *testing.T) {
 	time.Sleep(1200 * time.Millisecond) // let the loader's statistics reach the shared counters
 	digests := dbtest.PostgresDigests(t, src)
 	writes := writeCounters(t, src)
-	schemaBefore := text(t, src, `SELECT string_agg(relname || ':' || relkind::text, ',' ORDER BY relname) FROM pg_class WHERE relnamespace = 'public'::regnamespace`)
+	schemaBefore := dbtest.QueryString(t, src, `SELECT string_agg(relname || ':' || relkind::text, ',' ORDER BY relname) FROM pg_class WHERE relnamespace = 'public'::regnamespace`)
 	mustRun(t, "clone", "--source", src, "--target", dbtest.Postgres(t), "--strict=false", "--jobs", "4")
 	time.Sleep(1200 * time.Millisecond)
 	if w := writeCounters(t, src); w != writes {
 		t.Fatalf("source write counters moved: %d -> %d", writes, w)
 	}
 	dbtest.CompareDigests(t, digests, dbtest.PostgresDigests(t, src))
-	if s := text(t, src, `SELECT string_agg(relname || ':' || relkind::text, ',' ORDER BY relname) FROM pg_class WHERE relnamespace = 'public'::regnamespace`); s != schemaBefore {
+	if s := dbtest.QueryString(t, src, `SELECT string_agg(relname || ':' || relkind::text, ',' ORDER BY relname) FROM pg_class WHERE relnamespace = 'public'::regnamespace`); s != schemaBefore {
 		t.Fatal("source catalog changed")
 	}
 }
@@ -225,8 +192,8 @@ func TestCloneIsOneSnapshotWhileTheSourceIsWritten(t *testing.T) {
 	if commits.Load() < 5 {
 		t.Fatalf("the writer committed only %d transactions during the clone", commits.Load())
 	}
-	a := qcount(t, dst, "SELECT sum(amount) FROM ledger_a")
-	b := qcount(t, dst, "SELECT sum(amount) FROM ledger_b")
+	a := dbtest.QueryInt(t, dst, "SELECT sum(amount) FROM ledger_a")
+	b := dbtest.QueryInt(t, dst, "SELECT sum(amount) FROM ledger_b")
 	if a != b {
 		t.Fatalf("twin is not one snapshot: ledger_a sums to %d, ledger_b to %d", a, b)
 	}
@@ -242,7 +209,7 @@ func TestInterruptedCloneLeavesTargetEmptyAndMarked(t *testing.T) {
 	go func() {
 		// Cancel (as Ctrl-C does) as soon as rows are flowing into the target.
 		for ctx.Err() == nil {
-			if n := qcount(t, dst, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY%'"); n > 0 {
+			if n := dbtest.QueryInt(t, dst, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY%'"); n > 0 {
 				cancel()
 				return
 			}
@@ -254,10 +221,10 @@ func TestInterruptedCloneLeavesTargetEmptyAndMarked(t *testing.T) {
 	if code != 2 || !strings.Contains(errOut, "interrupted") {
 		t.Fatalf("exit %d, stderr: %s", code, errOut)
 	}
-	if n := qcount(t, dst, "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog','information_schema')"); n != 0 {
+	if n := dbtest.QueryInt(t, dst, "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog','information_schema')"); n != 0 {
 		t.Fatalf("interrupted clone left %d tables in the target", n)
 	}
-	if c := text(t, dst, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"); !strings.Contains(c, "INCOMPLETE") && !strings.Contains(c, "failed") {
+	if c := dbtest.QueryString(t, dst, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"); !strings.Contains(c, "INCOMPLETE") && !strings.Contains(c, "failed") {
 		t.Fatalf("target comment %q does not say the clone is incomplete", c)
 	}
 }
@@ -339,5 +306,18 @@ func TestCloneConfigErrorsComeFirstAndArePositioned(t *testing.T) {
 	code, _, errOut := run(t, "clone", "--source", src, "--target", filepath.Join(dir, "twin.db"), "-c", cfg)
 	if code != 2 || !strings.Contains(errOut, "DBTWIN_SECRET") {
 		t.Errorf("missing key: exit %d, stderr %s", code, errOut)
+	}
+}
+
+// --json prints its versioned summary even when the clone fails early.
+func TestCloneJSONOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	code, out, _ := run(t, "clone", "--source", filepath.Join(dir, "missing.db"), "--target", filepath.Join(dir, "twin.db"), "--json")
+	var sum CloneJSON
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatalf("no JSON on failure: %v\n%s", err, out)
+	}
+	if code != 2 || sum.Version != 1 || sum.OK || !strings.Contains(sum.Error, "does not exist") {
+		t.Fatalf("exit %d, summary %+v", code, sum)
 	}
 }

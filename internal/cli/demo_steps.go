@@ -24,7 +24,6 @@ type DemoFacts struct {
 	GuestRowsInTwin           int64
 	SharedIDsInProduction     int64
 	SharedIDsInTwin           int64
-	SharedIDsInTwinSource     int64
 	LeaksFound                int
 	NewsletterFailsWithJoin   bool
 	NewsletterFanout          string

@@ -46,7 +46,7 @@ func newScanCommand(e *env) *cobra.Command {
 func scanFlags(c *cobra.Command, o *scanOptions) {
 	c.Flags().StringVar(&o.source, "source", "", "source database URL (or DBTWIN_SOURCE)")
 	c.Flags().IntVar(&o.sample, "sample", 1000, "rows sampled per table")
-	c.Flags().DurationVar(&o.timeout, "timeout", 30*time.Second, "timeout of each statement")
+	c.Flags().DurationVar(&o.timeout, "timeout", 30*time.Second, "timeout of each statement (PostgreSQL)")
 }
 
 func runScan(e *env, o *scanOptions) (*scan.Result, *dbtwin.Schema, error) {

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -142,4 +143,35 @@ func CopyFile(t testing.TB, src string) string {
 		t.Fatalf("copy fixture: %v", err)
 	}
 	return dst
+}
+
+// QueryString runs a query returning one value on a PostgreSQL URL and
+// returns it as text ("" for NULL), failing the test on error.
+func QueryString(t testing.TB, dbURL, q string) string {
+	t.Helper()
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	defer c.Close(ctx)
+	var s *string
+	if err := c.QueryRow(ctx, "SELECT ("+q+")::text").Scan(&s); err != nil {
+		t.Fatalf("%s: %v", abbreviate(q), err)
+	}
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// QueryInt runs a query returning one number on a PostgreSQL URL.
+func QueryInt(t testing.TB, dbURL, q string) int64 {
+	t.Helper()
+	s := QueryString(t, dbURL, q)
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatalf("%s: %q is not a number", abbreviate(q), s)
+	}
+	return n
 }

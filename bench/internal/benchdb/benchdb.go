@@ -98,8 +98,24 @@ func tail(s string, n int) string {
 	return s
 }
 
-// BuildDbtwin compiles the dbtwin binary into dir and returns its path.
-func BuildDbtwin(ctx context.Context, dir string) (string, error) {
+// Workspace makes a temporary folder, builds the dbtwin binary into it and
+// returns the binary, the folder (for the benchmark's other files) and a
+// cleanup function.
+func Workspace(ctx context.Context) (bin, dir string, cleanup func(), err error) {
+	dir, err = os.MkdirTemp("", "dbtwin-bench-")
+	if err != nil {
+		return "", "", nil, err
+	}
+	cleanup = func() { os.RemoveAll(dir) }
+	if bin, err = buildDbtwin(ctx, dir); err != nil {
+		cleanup()
+		return "", "", nil, err
+	}
+	return bin, dir, cleanup, nil
+}
+
+// buildDbtwin compiles the dbtwin binary into dir and returns its path.
+func buildDbtwin(ctx context.Context, dir string) (string, error) {
 	_, file, _, _ := runtime.Caller(0)
 	root := filepath.Join(filepath.Dir(file), "..", "..", "..")
 	bin := filepath.Join(dir, "dbtwin")
