@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/dbtwin/dbtwin"
-	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/config"
 	"github.com/dbtwin/dbtwin/internal/pipeline"
 	"github.com/dbtwin/dbtwin/verify"
 )

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/dbtwin/dbtwin"
-	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/config"
 	"github.com/dbtwin/dbtwin/mask"
 	"github.com/dbtwin/dbtwin/scan"
 )

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/config"
 	"github.com/dbtwin/dbtwin/internal/dbtest"
 )
 

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/config"
 	"github.com/dbtwin/dbtwin/internal/dbtest"
 )
 

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/dbtwin/dbtwin"
-	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/config"
 	"github.com/dbtwin/dbtwin/internal/dbtest"
 	_ "github.com/dbtwin/dbtwin/postgres"
 	_ "github.com/dbtwin/dbtwin/sqlite"

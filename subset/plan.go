@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/dbtwin/dbtwin"
-	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/config"
 )
 
 // Defaults applied when the configuration leaves a setting out.

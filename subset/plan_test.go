@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/dbtwin/dbtwin"
-	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/config"
 )
 
 // tbl builds a table: cols are "name" or "name?" (nullable); the first

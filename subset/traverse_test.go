@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/dbtwin/dbtwin"
-	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/config"
 )
 
 func TestChainClosedThroughParents(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/config"
 	"github.com/dbtwin/dbtwin/mask"
 	"github.com/dbtwin/dbtwin/scan"
 )

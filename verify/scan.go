@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/dbtwin/dbtwin"
-	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/config"
 )
 
 // columnHits is what the scan found in one twin column.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/brianvoe/gofakeit/v7/data"
 	"github.com/dbtwin/dbtwin/clone"
-	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/config"
 	"github.com/dbtwin/dbtwin/internal/dbtest"
 	"github.com/dbtwin/dbtwin/verify"
 )

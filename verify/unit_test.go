@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/dbtwin/dbtwin"
-	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/config"
 	"github.com/dbtwin/dbtwin/mask"
 )
 

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/dbtwin/dbtwin"
-	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/config"
 )
 
 // Options tune a leak scan.

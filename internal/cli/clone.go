@@ -12,7 +12,7 @@ import (
 
 	"github.com/dbtwin/dbtwin"
 	"github.com/dbtwin/dbtwin/clone"
-	"github.com/dbtwin/dbtwin/internal/config"
+	"github.com/dbtwin/dbtwin/config"
 	"github.com/dbtwin/dbtwin/internal/textutil"
 	"github.com/spf13/cobra"
 )

@@ -12,8 +12,8 @@ import (
 	"github.com/dbtwin/dbtwin"
 	"github.com/dbtwin/dbtwin/check"
 	"github.com/dbtwin/dbtwin/clone"
+	"github.com/dbtwin/dbtwin/config"
 	"github.com/dbtwin/dbtwin/examples"
-	"github.com/dbtwin/dbtwin/internal/config"
 	"github.com/dbtwin/dbtwin/scan"
 )
 

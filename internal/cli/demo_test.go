@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/dbtwin/dbtwin/check"
+	"github.com/dbtwin/dbtwin/config"
 	"github.com/dbtwin/dbtwin/examples"
-	"github.com/dbtwin/dbtwin/internal/config"
 )
 
 // The demo tells the two incidents' story with real numbers; its key facts
