@@ -26,6 +26,8 @@ type parallelRows struct {
 	src   dbtwin.Rows
 	fn    func(dbtwin.Row) (dbtwin.Row, error)
 	table string
+	// observe, when set, gives each worker its observer.
+	observe func() RowObserver
 
 	out      chan *batch
 	done     chan struct{}
@@ -41,7 +43,13 @@ type parallelRows struct {
 }
 
 func newParallelRows(src dbtwin.Rows, fn func(dbtwin.Row) (dbtwin.Row, error), table string, workers int) *parallelRows {
-	p := &parallelRows{src: src, fn: fn, table: table,
+	return newObservedParallelRows(src, fn, table, workers, nil)
+}
+
+// newObservedParallelRows is newParallelRows whose workers each report the
+// rows they handle to an observer from observe (nil = none).
+func newObservedParallelRows(src dbtwin.Rows, fn func(dbtwin.Row) (dbtwin.Row, error), table string, workers int, observe func() RowObserver) *parallelRows {
+	p := &parallelRows{src: src, fn: fn, table: table, observe: observe,
 		out: make(chan *batch, workers*2), done: make(chan struct{}), feedDone: make(chan struct{})}
 	in := make(chan *batch, workers*2)
 	go p.feed(in)
@@ -115,6 +123,12 @@ func (p *parallelRows) send(ch chan<- *batch, b *batch) bool {
 // work transforms whole batches in place.
 func (p *parallelRows) work(in <-chan *batch) {
 	defer p.wg.Done()
+	var obs RowObserver
+	defer func() {
+		if obs != nil {
+			obs.Done()
+		}
+	}()
 	for {
 		var b *batch
 		select {
@@ -126,12 +140,18 @@ func (p *parallelRows) work(in <-chan *batch) {
 			}
 			b = next
 		}
+		if obs == nil && p.observe != nil {
+			obs = p.observe()
+		}
 		for i, row := range b.rows {
 			out, err := p.fn(row)
 			if err != nil {
 				p.setErr(fmt.Errorf("%s, row %d: %w", p.table, b.first+int64(i), err))
 				p.stop()
 				return
+			}
+			if obs != nil {
+				obs.Row(row, out)
 			}
 			b.rows[i] = out
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/dbtwin/dbtwin"
@@ -112,4 +113,72 @@ func TestParallelTransformStopsOnError(t *testing.T) {
 		t.Fatal("source error lost")
 	}
 	p.Close()
+}
+
+// countingObserver records what its observers saw.
+type countingObserver struct {
+	mu      sync.Mutex
+	rows    int
+	changed int
+	opened  int
+	done    int
+}
+
+type countingRowObserver struct {
+	c             *countingObserver
+	rows, changed int
+}
+
+func (c *countingObserver) open() RowObserver {
+	c.mu.Lock()
+	c.opened++
+	c.mu.Unlock()
+	return &countingRowObserver{c: c}
+}
+
+func (o *countingRowObserver) Row(read, written dbtwin.Row) {
+	o.rows++
+	if string(read[0]) != string(written[0]) {
+		o.changed++
+	}
+}
+
+func (o *countingRowObserver) Done() {
+	o.c.mu.Lock()
+	o.c.rows += o.rows
+	o.c.changed += o.changed
+	o.c.done++
+	o.c.mu.Unlock()
+}
+
+func TestObserverSeesEveryRowReadAndWritten(t *testing.T) {
+	var in [][]string
+	for i := 0; i < 3000; i++ {
+		in = append(in, []string{fmt.Sprintf("row%d", i), "NULL"})
+	}
+	for _, workers := range []int{1, 3} {
+		obs := &countingObserver{}
+		var stream dbtwin.Rows
+		if workers > 1 {
+			p := newObservedParallelRows(&sliceRows{rows: in}, upper, "t", workers, obs.open)
+			stream = p
+		} else {
+			tr := &transformRows{Rows: &sliceRows{rows: in}, fn: upper, table: "t", obs: obs.open()}
+			stream = tr
+		}
+		n := 0
+		for stream.Next() {
+			n++
+		}
+		if err := stream.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if tr, ok := stream.(*transformRows); ok {
+			tr.obs.Done()
+		}
+		stream.Close()
+		if n != len(in) || obs.rows != len(in) || obs.changed != len(in) || obs.done != obs.opened || obs.opened == 0 {
+			t.Fatalf("workers %d: %d rows out, observed %d (%d changed), %d observers opened, %d done", workers, n, obs.rows, obs.changed, obs.opened, obs.done)
+		}
+	}
 }

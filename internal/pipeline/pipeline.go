@@ -27,6 +27,22 @@ type Job struct {
 	Transform func(dbtwin.Row) (dbtwin.Row, error)
 	// EstimatedRows is used for progress only (-1 = unknown).
 	EstimatedRows int64
+	// Observe, when set, is called once by every goroutine that handles the
+	// job's rows and returns that goroutine's observer (the leak scan digests
+	// rows as they are copied). An observed job never takes the raw path:
+	// its rows are decoded so the observer can see them.
+	Observe func() RowObserver
+}
+
+// RowObserver sees each row of a job as read (after Keep) and as written
+// (after Transform). One RowObserver is used by one goroutine only.
+type RowObserver interface {
+	// Row receives the row as read and as written (the same slice when the
+	// job has no transform). Both are valid only during the call.
+	Row(read, written dbtwin.Row)
+	// Done is called once when the goroutine stops handling rows, also
+	// when the job fails.
+	Done()
 }
 
 // Progress receives events as jobs run. Implementations must be safe for
@@ -167,17 +183,26 @@ func runJob(ctx context.Context, snap dbtwin.Snapshot, target dbtwin.Target, job
 	if job.Keep != nil {
 		stream = &filterRows{Rows: stream, keep: job.Keep}
 	}
-	if job.Transform != nil {
+	transform := job.Transform
+	if transform == nil && job.Observe != nil {
+		transform = identity
+	}
+	if transform != nil {
 		if workers <= 0 {
 			workers = runtime.GOMAXPROCS(0)
 		}
 		if workers > 1 {
-			p := newParallelRows(stream, job.Transform, name, workers)
+			p := newObservedParallelRows(stream, transform, name, workers, job.Observe)
 			defer p.Close()
 			defer cancelJob()
 			stream = p
 		} else {
-			stream = &transformRows{Rows: stream, fn: job.Transform, table: name}
+			tr := &transformRows{Rows: stream, fn: transform, table: name}
+			if job.Observe != nil {
+				tr.obs = job.Observe()
+				defer tr.obs.Done()
+			}
+			stream = tr
 		}
 	}
 	_, res.Raw = stream.(dbtwin.RawRows)
@@ -199,6 +224,9 @@ func runJob(ctx context.Context, snap dbtwin.Snapshot, target dbtwin.Target, job
 	prog.TableDone(name, res.Written, res.Bytes, err)
 	return res, err
 }
+
+// identity is the transform of an observed job without one.
+func identity(row dbtwin.Row) (dbtwin.Row, error) { return row, nil }
 
 type nopProgress struct{}
 

@@ -31,6 +31,7 @@ type transformRows struct {
 	dbtwin.Rows
 	fn    func(dbtwin.Row) (dbtwin.Row, error)
 	table string
+	obs   RowObserver // nil = none
 	cur   dbtwin.Row
 	err   error
 	n     int64
@@ -41,10 +42,14 @@ func (t *transformRows) Next() bool {
 		return false
 	}
 	t.n++
-	t.cur, t.err = t.fn(t.Rows.Row())
+	read := t.Rows.Row()
+	t.cur, t.err = t.fn(read)
 	if t.err != nil {
 		t.err = fmt.Errorf("%s, row %d: %w", t.table, t.n, t.err)
 		return false
+	}
+	if t.obs != nil {
+		t.obs.Row(read, t.cur)
 	}
 	return true
 }
