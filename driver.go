@@ -200,7 +200,8 @@ var (
 )
 
 // Register makes an engine's driver available to Open*. Engine packages call
-// it from init; import them for their side effect (see package engines).
+// it from init; programs import them for that side effect
+// (import _ "github.com/dbtwin/dbtwin/postgres"), as with database/sql drivers.
 func Register(engine string, d Driver) {
 	driversMu.Lock()
 	defer driversMu.Unlock()
@@ -212,7 +213,7 @@ func driverFor(u *URL) (Driver, error) {
 	defer driversMu.RUnlock()
 	d, ok := drivers[u.Engine]
 	if !ok {
-		return nil, fmt.Errorf("%s: %w: engine %q is not supported by this build", u.Redacted(), ErrUsage, u.Engine)
+		return nil, fmt.Errorf("%s: %w: engine %q is not available in this program (a Go program registers an engine by importing its package: import _ \"github.com/dbtwin/dbtwin/%s\")", u.Redacted(), ErrUsage, u.Engine, u.Engine)
 	}
 	return d, nil
 }

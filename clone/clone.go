@@ -32,8 +32,8 @@ type Options struct {
 	Strict *bool
 	// NoLeakScan skips the leak scan that follows every masked clone.
 	NoLeakScan bool
-	// Progress receives pipeline events (nil = none).
-	Progress pipeline.Progress
+	// Progress receives per-table events while the data moves (nil = none).
+	Progress Progress
 	// Log receives one-line notes (warnings, steps); nil = discard.
 	Log func(format string, args ...any)
 }
@@ -168,7 +168,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		return fail("create schema in target", err)
 	}
 	phase("schema")
-	results, err := pipeline.Run(ctx, snap, dst, plan.jobs, pipeline.Options{Jobs: opt.Jobs, Progress: opt.Progress})
+	results, err := pipeline.Run(ctx, snap, dst, plan.jobs, pipeline.Options{Jobs: opt.Jobs, Progress: pipelineProgress(opt.Progress)})
 	if err != nil {
 		return fail("copy data", err)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 	"golang.org/x/term"
 
-	"github.com/dbtwin/dbtwin/internal/pipeline"
+	"github.com/dbtwin/dbtwin/clone"
 )
 
 // progress shows the clone's progress: bars per table and overall on a
@@ -49,7 +49,7 @@ func (p *progress) Note(msg string) {
 	fmt.Fprintf(p.w, "dbtwin: %s\n", msg)
 }
 
-func (p *progress) Start(jobs []pipeline.Job) {
+func (p *progress) Start(jobs []clone.PlannedTable) {
 	p.started = time.Now()
 	var sum int64
 	for _, j := range jobs {
@@ -57,7 +57,7 @@ func (p *progress) Start(jobs []pipeline.Job) {
 		if est < 0 {
 			est = 0
 		}
-		p.est[j.Table.QualifiedName()] = est
+		p.est[j.Table] = est
 		sum += est
 	}
 	if p.bars != nil {
