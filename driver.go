@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
-	"regexp"
-	"strings"
 	"sync"
 )
 
@@ -231,6 +228,15 @@ func OpenSource(ctx context.Context, raw string) (Source, error) {
 	return d.OpenSource(ctx, u)
 }
 
+// OpenSourceURL opens a parsed URL for reading.
+func OpenSourceURL(ctx context.Context, u *URL) (Source, error) {
+	d, err := driverFor(u)
+	if err != nil {
+		return nil, err
+	}
+	return d.OpenSource(ctx, u)
+}
+
 // OpenTarget parses a database URL and opens it for writing.
 func OpenTarget(ctx context.Context, raw string, opts TargetOptions) (Target, error) {
 	u, err := ParseURL(raw)
@@ -247,85 +253,3 @@ func OpenTarget(ctx context.Context, raw string, opts TargetOptions) (Target, er
 // ErrUsage marks errors caused by how dbtwin was called or configured
 // (exit code 2 with no stack trace).
 var ErrUsage = errors.New("usage error")
-
-// URL is a parsed database URL.
-type URL struct {
-	// Engine is "postgres", "mysql" or "sqlite".
-	Engine string
-	// Raw is the URL as given (it may hold a password: never print it).
-	Raw string
-	// Path is the file path for SQLite.
-	Path string
-}
-
-// ParseURL recognises postgres://, postgresql://, mysql://, sqlite:PATH and a
-// plain path ending in .db, .sqlite or .sqlite3.
-func ParseURL(raw string) (*URL, error) {
-	s := strings.TrimSpace(raw)
-	switch {
-	case s == "":
-		return nil, fmt.Errorf("%w: empty database URL; give postgres://…, mysql://… or sqlite:PATH", ErrUsage)
-	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
-		if _, err := url.Parse(s); err != nil {
-			return nil, fmt.Errorf("%w: cannot parse PostgreSQL URL %s: check its syntax (postgres://user:pass@host:5432/db)", ErrUsage, redact(s))
-		}
-		return &URL{Engine: "postgres", Raw: s}, nil
-	case strings.HasPrefix(s, "mysql://"):
-		return &URL{Engine: "mysql", Raw: s}, nil
-	case strings.HasPrefix(s, "sqlite://"):
-		return &URL{Engine: "sqlite", Raw: s, Path: strings.TrimPrefix(s, "sqlite://")}, nil
-	case strings.HasPrefix(s, "sqlite:"):
-		return &URL{Engine: "sqlite", Raw: s, Path: strings.TrimPrefix(s, "sqlite:")}, nil
-	case hasAnySuffix(strings.ToLower(s), ".db", ".sqlite", ".sqlite3"):
-		return &URL{Engine: "sqlite", Raw: s, Path: s}, nil
-	}
-	return nil, fmt.Errorf("%w: unrecognised database URL %q: use postgres://…, mysql://…, sqlite:PATH or a path ending in .db/.sqlite",
-		ErrUsage, redact(s))
-}
-
-func hasAnySuffix(s string, suffixes ...string) bool {
-	for _, x := range suffixes {
-		if strings.HasSuffix(s, x) {
-			return true
-		}
-	}
-	return false
-}
-
-// Redacted returns the URL with any password replaced by "xxxxx".
-func (u *URL) Redacted() string { return redact(u.Raw) }
-
-// RedactURL returns a database URL with its password hidden, for messages.
-func RedactURL(raw string) string { return redact(raw) }
-
-// userinfoPassword matches the password of a URL's userinfo, even in a URL
-// too malformed for net/url.
-var userinfoPassword = regexp.MustCompile(`(://[^:/@\s]*:)[^@\s]*@`)
-
-func redact(s string) string {
-	p, err := url.Parse(s)
-	if err != nil || p.User == nil {
-		return stripPasswordParam(userinfoPassword.ReplaceAllString(s, "${1}xxxxx@"))
-	}
-	if _, has := p.User.Password(); has {
-		p.User = url.UserPassword(p.User.Username(), "xxxxx")
-	}
-	q := p.Query()
-	if q.Has("password") {
-		q.Set("password", "xxxxx")
-		p.RawQuery = q.Encode()
-	}
-	return p.String()
-}
-
-func stripPasswordParam(s string) string {
-	i := strings.Index(strings.ToLower(s), "password=")
-	if i < 0 {
-		return s
-	}
-	j := strings.IndexAny(s[i:], "& ")
-	if j < 0 {
-		return s[:i] + "password=xxxxx"
-	}
-	return s[:i] + "password=xxxxx" + s[i+j:]
-}

@@ -27,9 +27,9 @@ func Open(ctx context.Context, rawURL string) (*sql.DB, string, error) {
 	var db *sql.DB
 	switch u.Engine {
 	case "postgres":
-		db, err = sql.Open("pgx", u.Raw)
+		db, err = sql.Open("pgx", u.WithParam("application_name", "dbtwin").ConnString())
 		if err != nil {
-			return nil, "", fmt.Errorf("%w: open %s: %w", dbtwin.ErrUsage, u.Redacted(), err)
+			return nil, "", fmt.Errorf("%w: open %s: %s", dbtwin.ErrUsage, u.Redacted(), u.RedactText(err.Error()))
 		}
 	case "sqlite":
 		if u.Path == "" {
@@ -49,7 +49,7 @@ func Open(ctx context.Context, rawURL string) (*sql.DB, string, error) {
 	}
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
-		return nil, "", fmt.Errorf("%w: connect to %s: %w", dbtwin.ErrUsage, u.Redacted(), err)
+		return nil, "", fmt.Errorf("%w: connect to %s: %s", dbtwin.ErrUsage, u.Redacted(), u.RedactText(err.Error()))
 	}
 	return db, u.Engine, nil
 }

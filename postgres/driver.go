@@ -54,9 +54,13 @@ type db struct {
 }
 
 func newDB(u *dbtwin.URL, setup ...string) (*db, error) {
-	cfg, err := pgx.ParseConfig(u.Raw)
+	cfg, err := pgx.ParseConfig(u.ConnString())
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v (check the PostgreSQL URL's syntax and parameters)", dbtwin.ErrUsage, redactErr(err, ""))
+		return nil, fmt.Errorf("%w: PostgreSQL URL %s: %v (check the URL's syntax and parameters)", dbtwin.ErrUsage, u.Redacted(), redactErr(err, u))
+	}
+	// A DBA sees dbtwin's sessions in pg_stat_activity by name.
+	if _, ok := cfg.RuntimeParams["application_name"]; !ok {
+		cfg.RuntimeParams["application_name"] = ApplicationName
 	}
 	d := &db{url: u, cfg: cfg, setup: setup, password: cfg.Password}
 	// A cancelled context cancels the running statement on the server and
@@ -66,6 +70,10 @@ func newDB(u *dbtwin.URL, setup ...string) (*db, error) {
 	}
 	return d, nil
 }
+
+// ApplicationName is the application_name of every session dbtwin opens
+// (unless the URL sets another).
+const ApplicationName = "dbtwin"
 
 // connect opens one session and runs the session setup statements.
 func (d *db) connect(ctx context.Context) (*pgx.Conn, error) {
@@ -92,7 +100,7 @@ func (d *db) connErr(err error) error {
 }
 
 // sanitize makes sure an error's message cannot reveal the password.
-func (d *db) sanitize(err error) error { return redactErr(err, d.password) }
+func (d *db) sanitize(err error) error { return redactErr(err, d.url) }
 
 // redactedError keeps the wrapped error for errors.Is/As but prints a
 // message with the password removed.
@@ -104,45 +112,18 @@ type redactedError struct {
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
 
-func redactErr(err error, password string) error {
+// redactErr removes the URL's secrets (and those of any URL quoted in the
+// message) from an error's text.
+func redactErr(err error, u *dbtwin.URL) error {
 	if err == nil {
 		return nil
 	}
 	msg := err.Error()
-	clean := msg
-	if password != "" {
-		clean = strings.ReplaceAll(clean, password, "xxxxx")
-	}
-	if strings.Contains(clean, "://") {
-		clean = redactURLs(clean)
-	}
+	clean := u.RedactText(msg)
 	if clean == msg {
 		return err
 	}
 	return &redactedError{msg: clean, err: err}
-}
-
-// redactURLs hides the password of any postgres URL embedded in a message.
-func redactURLs(s string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(s, "postgres")
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		end := strings.IndexAny(s[i:], " \t\n\"'`")
-		if end < 0 {
-			end = len(s) - i
-		}
-		b.WriteString(s[:i])
-		word := s[i : i+end]
-		if strings.HasPrefix(word, "postgres://") || strings.HasPrefix(word, "postgresql://") {
-			word = dbtwin.RedactURL(word)
-		}
-		b.WriteString(word)
-		s = s[i+end:]
-	}
 }
 
 // Engine returns "postgres".

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -316,7 +317,7 @@ func checkPgDump(d *pgDump, server int) error {
 // run runs pg_dump against the source in its exported snapshot and returns
 // the script. The password goes through PGPASSWORD, never the command line.
 func (d *pgDump) run(ctx context.Context, src *db, snapshot string, args ...string) ([]byte, error) {
-	conninfo, err := libpqURL(src.url.Raw)
+	conninfo, err := libpqURL(src.url)
 	if err != nil {
 		return nil, err
 	}
@@ -333,9 +334,7 @@ func (d *pgDump) run(ctx context.Context, src *db, snapshot string, args ...stri
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		msg := strings.TrimSpace(stderr.String())
-		if src.password != "" {
-			msg = strings.ReplaceAll(msg, src.password, "xxxxx")
-		}
+		msg = src.url.RedactText(msg)
 		return nil, fmt.Errorf("pg_dump %s of %s failed: %v: %s", strings.Join(args, " "), src.url.Redacted(), err, msg)
 	}
 	return stdout.Bytes(), nil
@@ -345,26 +344,20 @@ func (d *pgDump) run(ctx context.Context, src *db, snapshot string, args ...stri
 var pgxOnlyParams = []string{"default_query_exec_mode", "statement_cache_capacity", "description_cache_capacity",
 	"min_read_buffer_size", "servicefile"}
 
-// libpqURL returns the URL without its password (and without pgx-only
-// parameters), for pg_dump's --dbname.
-func libpqURL(raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", fmt.Errorf("%w: cannot parse PostgreSQL URL %s", dbtwin.ErrUsage, dbtwin.RedactURL(raw))
-	}
-	if u.User != nil {
-		u.User = url.User(u.User.Username())
-	}
-	q := u.Query()
-	q.Del("password")
-	for _, p := range pgxOnlyParams {
-		q.Del(p)
-	}
-	for k := range q {
-		if strings.HasPrefix(k, "pool_") {
-			q.Del(k)
+// libpqURL returns the URL without its secrets (and without pgx-only
+// parameters), for pg_dump's --dbname; the password goes through PGPASSWORD.
+func libpqURL(u *dbtwin.URL) (string, error) {
+	c := *u
+	c.Password, c.HasPassword = "", false
+	c.Params = url.Values{}
+	for k, vs := range u.Params {
+		if k == "password" || strings.HasPrefix(k, "pool_") || slices.Contains(pgxOnlyParams, k) {
+			continue
 		}
+		c.Params[k] = vs
 	}
-	u.RawQuery = q.Encode()
-	return u.String(), nil
+	if _, ok := c.Params["application_name"]; !ok {
+		c.Params.Set("application_name", ApplicationName)
+	}
+	return c.ConnString(), nil
 }

@@ -3,6 +3,8 @@ package postgres
 import (
 	"strings"
 	"testing"
+
+	"github.com/dbtwin/dbtwin"
 )
 
 func TestParsePgDumpVersion(t *testing.T) {
@@ -58,11 +60,15 @@ func TestPgDumpVersionCheck(t *testing.T) {
 }
 
 func TestLibpqURLDropsPassword(t *testing.T) {
-	got, err := libpqURL("postgres://me:pa%40ss@db.example:5433/prod?sslmode=require&password=other&pool_max_conns=4&statement_cache_capacity=0")
+	u, err := dbtwin.ParseURL("postgres://me:pa%40ss@db.example:5433/prod?sslmode=require&password=other&pool_max_conns=4&statement_cache_capacity=0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != "postgres://me@db.example:5433/prod?sslmode=require" {
+	got, err := libpqURL(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != "postgres://me@db.example:5433/prod?application_name=dbtwin&sslmode=require" {
 		t.Errorf("libpqURL = %q", got)
 	}
 }

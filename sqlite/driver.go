@@ -31,6 +31,9 @@ func (Driver) OpenSource(ctx context.Context, u *dbtwin.URL) (dbtwin.Source, err
 	if err != nil {
 		return nil, err
 	}
+	if err := checkParams(u, false); err != nil {
+		return nil, err
+	}
 	st, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -47,12 +50,12 @@ func (Driver) OpenSource(ctx context.Context, u *dbtwin.URL) (dbtwin.Source, err
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open SQLite source %s: %w: is it a SQLite database you may read?", path, err)
+		return nil, fmt.Errorf("open SQLite source %s: %w: %s", path, err, openHint(err))
 	}
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("read SQLite source %s: %w: is it a SQLite database?", path, err)
+		return nil, fmt.Errorf("read SQLite source %s: %w: %s", path, err, openHint(err))
 	}
 	return &Source{base: base{path: path}, db: db}, nil
 }
@@ -63,6 +66,9 @@ func (Driver) OpenSource(ctx context.Context, u *dbtwin.URL) (dbtwin.Source, err
 func (Driver) OpenTarget(ctx context.Context, u *dbtwin.URL, opts dbtwin.TargetOptions) (dbtwin.Target, error) {
 	path, err := filePath(u)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkParams(u, true); err != nil {
 		return nil, err
 	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
@@ -78,16 +84,54 @@ func (Driver) OpenTarget(ctx context.Context, u *dbtwin.URL, opts dbtwin.TargetO
 func filePath(u *dbtwin.URL) (string, error) {
 	p := u.Path
 	if strings.TrimSpace(p) == "" {
-		return "", fmt.Errorf("%w: SQLite URL %q has no file path: use sqlite:PATH", dbtwin.ErrUsage, u.Raw)
+		return "", fmt.Errorf("%w: SQLite URL %q has no file path: use sqlite:PATH", dbtwin.ErrUsage, u.Redacted())
 	}
 	if p == ":memory:" {
-		return "", fmt.Errorf("%w: SQLite URL %q names an in-memory database: dbtwin needs a file", dbtwin.ErrUsage, u.Raw)
+		return "", fmt.Errorf("%w: SQLite URL %q names an in-memory database: dbtwin needs a file", dbtwin.ErrUsage, u.Redacted())
 	}
 	abs, err := filepath.Abs(p)
 	if err != nil {
 		return "", fmt.Errorf("SQLite path %s: %w", p, err)
 	}
 	return abs, nil
+}
+
+// openHint says what to do about an error opening a source file.
+func openHint(err error) string {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "not a database"), strings.Contains(msg, "malformed"), strings.Contains(msg, "corrupt"):
+		return "the file is not a SQLite database or is damaged: check that the path names the right file, and run `sqlite3 FILE 'PRAGMA integrity_check'` on it"
+	case errors.Is(err, os.ErrPermission), strings.Contains(msg, "unable to open"), strings.Contains(msg, "permission"):
+		return "the file cannot be opened: check that your user may read the file and its directory"
+	case strings.Contains(msg, "locked"), strings.Contains(msg, "busy"):
+		return "another process holds a lock on the file: retry when it is done"
+	}
+	return "check that the path names a SQLite database file you may read"
+}
+
+// checkParams accepts the SQLite URI parameters that agree with what dbtwin
+// does anyway and refuses the others, so that "sqlite:x.db?mode=rwc" neither
+// creates a file named "x.db?mode=rwc" nor is silently misread. A source is
+// always opened read-only (mode=ro, and rw/rwc are accepted as they are
+// common in application URLs); a target is always created (mode=rwc; rw
+// accepted); cache=shared|private is accepted and has no effect.
+func checkParams(u *dbtwin.URL, target bool) error {
+	for k, vs := range u.Params {
+		v := strings.ToLower(vs[len(vs)-1])
+		switch {
+		case k == "mode" && (v == "ro" || v == "rw" || v == "rwc") && !(target && v == "ro"):
+		case k == "cache" && (v == "shared" || v == "private"):
+		case k == "mode" && v == "ro":
+			return fmt.Errorf("%w: SQLite target %s has mode=ro: a target is written; drop the parameter", dbtwin.ErrUsage, u.Redacted())
+		case k == "mode" && v == "memory":
+			return fmt.Errorf("%w: SQLite URL %s names an in-memory database: dbtwin needs a file", dbtwin.ErrUsage, u.Redacted())
+		default:
+			return fmt.Errorf("%w: SQLite URL %s: parameter %q is not supported (accepted: mode=ro|rw|rwc, cache=shared|private; "+
+				"a file name containing \"?\" is written with %%3F)", dbtwin.ErrUsage, u.Redacted(), k)
+		}
+	}
+	return nil
 }
 
 // uriPath escapes a file path for a SQLite "file:" URI.

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"time"
 
 	"github.com/dbtwin/dbtwin"
@@ -17,31 +16,16 @@ func openSnapshot(ctx context.Context, raw string, timeout time.Duration) (dbtwi
 		return nil, nil, err
 	}
 	if u.Engine == "postgres" && timeout > 0 {
-		raw = withParam(raw, "statement_timeout", fmt.Sprint(timeout.Milliseconds()))
+		u = u.WithParam("statement_timeout", fmt.Sprint(timeout.Milliseconds()))
 	}
-	src, err := dbtwin.OpenSource(ctx, raw)
+	src, err := dbtwin.OpenSourceURL(ctx, u)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open %s: %w", dbtwin.RedactURL(raw), err)
+		return nil, nil, fmt.Errorf("open %s: %w", u.Redacted(), err)
 	}
 	snap, err := src.Snapshot(ctx, 1)
 	if err != nil {
 		src.Close()
-		return nil, nil, fmt.Errorf("open a read-only snapshot of %s: %w", dbtwin.RedactURL(raw), err)
+		return nil, nil, fmt.Errorf("open a read-only snapshot of %s: %w", u.Redacted(), err)
 	}
 	return src, snap, nil
-}
-
-// withParam adds a query parameter to a URL (pgx passes unknown parameters
-// to the server as session settings).
-func withParam(raw, key, value string) string {
-	p, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	q := p.Query()
-	if !q.Has(key) {
-		q.Set(key, value)
-	}
-	p.RawQuery = q.Encode()
-	return p.String()
 }
