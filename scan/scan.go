@@ -26,8 +26,8 @@ func Run(ctx context.Context, snap dbtwin.Snapshot, opt Options) (*Result, error
 	if engine == "" {
 		engine = schema.Engine
 	}
-	if engine != "postgres" && engine != "sqlite" {
-		return nil, fmt.Errorf("scan: %w: engine %q is not supported by scan (postgres and sqlite are)", dbtwin.ErrUsage, engine)
+	if engine != "postgres" && engine != "sqlite" && engine != "mysql" {
+		return nil, fmt.Errorf("scan: %w: engine %q is not supported by scan (postgres, sqlite and mysql are)", dbtwin.ErrUsage, engine)
 	}
 	s := &scanner{snap: snap, schema: schema, engine: engine, opt: opt}
 	res := &Result{Version: ResultVersion, Engine: engine, PII: []PII{}, Relationships: []Relationship{}, Tables: []TableStats{}}
