@@ -108,60 +108,56 @@ type db struct {
 	version  string
 }
 
-// ParseURL turns a mysql:// or mariadb:// URL into a driver configuration:
-// user, password, host (default 127.0.0.1) and port (default 3306), the
-// database from the path, ?socket=PATH for a Unix socket, and every other
-// parameter passed to go-sql-driver/mysql as in its DSN (tls=true,
-// tls=skip-verify, timeout=5s, …; unknown names are session variables).
-func ParseURL(raw string) (*gomysql.Config, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%w: cannot parse MySQL URL %s: check its syntax (mysql://user:pass@host:3306/db)", dbtwin.ErrUsage, dbtwin.RedactURL(raw))
+// Config turns a parsed mysql:// or mariadb:// URL into a driver
+// configuration: user (default root), password, host (default 127.0.0.1)
+// and port (default 3306), the database from the path, ?socket=PATH for a
+// Unix socket, and every other parameter passed to go-sql-driver/mysql as in
+// its DSN (tls=true, tls=skip-verify, timeout=5s, …; unknown names are
+// session variables).
+func Config(u *dbtwin.URL) (*gomysql.Config, error) {
+	if u.Engine != Engine {
+		return nil, fmt.Errorf("%w: %s is not a mysql:// or mariadb:// URL", dbtwin.ErrUsage, u.Redacted())
 	}
-	if u.Scheme != "mysql" && u.Scheme != "mariadb" {
-		return nil, fmt.Errorf("%w: %s is not a mysql:// or mariadb:// URL", dbtwin.ErrUsage, dbtwin.RedactURL(raw))
+	q := url.Values{}
+	for k, v := range u.Params {
+		q[k] = v
 	}
-	q := u.Query()
-	addr := "tcp(" + hostPort(u) + ")"
+	host := u.Host
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	if strings.Contains(host, ",") {
+		return nil, fmt.Errorf("%w: MySQL URL %s names several hosts: give one", dbtwin.ErrUsage, u.Redacted())
+	}
+	if _, _, err := net.SplitHostPort(host); err != nil {
+		host = net.JoinHostPort(strings.Trim(host, "[]"), "3306")
+	}
+	addr := "tcp(" + host + ")"
 	if sock := q.Get("socket"); sock != "" {
 		addr = "unix(" + sock + ")"
 		q.Del("socket")
 	}
-	name := strings.TrimPrefix(u.Path, "/")
-	if name == "" || strings.Contains(name, "/") {
-		return nil, fmt.Errorf("%w: MySQL URL %s names no database: add it as the path (mysql://user@host:3306/DBNAME)", dbtwin.ErrUsage, dbtwin.RedactURL(raw))
+	if u.Database == "" || strings.Contains(u.Database, "/") {
+		return nil, fmt.Errorf("%w: MySQL URL %s names no database: add it as the path (mysql://user@host:3306/DBNAME)", dbtwin.ErrUsage, u.Redacted())
 	}
-	dsn := addr + "/" + name
+	dsn := addr + "/" + url.PathEscape(u.Database)
 	if len(q) > 0 {
 		dsn += "?" + q.Encode()
 	}
 	cfg, err := gomysql.ParseDSN(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("%w: MySQL URL %s: %v: check its parameters", dbtwin.ErrUsage, dbtwin.RedactURL(raw), err)
+		return nil, fmt.Errorf("%w: MySQL URL %s: %v: check its parameters", dbtwin.ErrUsage, u.Redacted(), err)
 	}
-	if u.User != nil {
-		cfg.User = u.User.Username()
-		cfg.Passwd, _ = u.User.Password()
-	}
+	cfg.DBName = u.Database
+	cfg.User, cfg.Passwd = u.User, u.Password
 	if cfg.User == "" {
 		cfg.User = "root"
 	}
 	return cfg, nil
 }
 
-func hostPort(u *url.URL) string {
-	host, port := u.Hostname(), u.Port()
-	if host == "" {
-		host = "127.0.0.1"
-	}
-	if port == "" {
-		port = "3306"
-	}
-	return net.JoinHostPort(host, port)
-}
-
 func open(ctx context.Context, u *dbtwin.URL, setup []string) (*db, error) {
-	cfg, err := ParseURL(u.Raw)
+	cfg, err := Config(u)
 	if err != nil {
 		return nil, err
 	}
