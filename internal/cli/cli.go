@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dbtwin/dbtwin"
-	_ "github.com/dbtwin/dbtwin/mysql"    // register the engines
+	_ "github.com/dbtwin/dbtwin/mysql" // register the engines
 	_ "github.com/dbtwin/dbtwin/postgres"
 	_ "github.com/dbtwin/dbtwin/sqlite"
 )
