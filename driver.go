@@ -178,6 +178,18 @@ func (v *Verification) OK() bool {
 	return len(v.InvalidConstraints) == 0
 }
 
+// SourceChecker is implemented by snapshots that can tell what the source
+// itself holds against its own constraints, so that a faithful copy of a
+// source that already breaks them is not taken for a broken clone.
+type SourceChecker interface {
+	// Violations reports, in the snapshot: InvalidConstraints, the
+	// constraints the source has not validated (PostgreSQL NOT VALID), named
+	// as Target.Verify names them; DanglingReferences, per foreign key not
+	// enforced on the source's rows (keyed like Target.Verify), the rows whose
+	// parent is missing. Foreign keys the source has validated are omitted.
+	Violations(ctx context.Context) (*Verification, error)
+}
+
 // Driver opens databases of one engine.
 type Driver interface {
 	// OpenSource opens a database to read from; OpenTarget one to write to.

@@ -48,6 +48,10 @@ type Result struct {
 	Verified     bool
 	Verification []string
 	Warnings     []string
+	// SourceViolations lists what the source itself breaks and the twin
+	// faithfully holds too (NOT VALID constraints, orphan rows under foreign
+	// keys the source does not enforce): reported, not a failure.
+	SourceViolations []string
 	// Subset is true when a subset section selected the rows.
 	Subset bool
 	// SubsetKeys and SubsetKeyBytes say how many row keys the subset held
@@ -190,7 +194,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	}
 	sort.Slice(res.Tables, func(a, b int) bool { return res.Tables[a].Table < res.Tables[b].Table })
 
-	problems, err := verifyTarget(ctx, dst, schema, res, plan)
+	problems, err := verifyTarget(ctx, dst, snap, schema, res, plan)
 	if err != nil {
 		return fail("verify target", err)
 	}

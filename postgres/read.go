@@ -318,7 +318,7 @@ func (s *Snapshot) run(ctx context.Context, f func(*pgx.Conn) error) error {
 
 // Count returns the number of rows of t (satisfying where, if given) in the snapshot.
 func (s *Snapshot) Count(ctx context.Context, t *dbtwin.Table, where string) (int64, error) {
-	q := "SELECT count(*) FROM " + QuoteTable(t)
+	q := "SELECT count(*) FROM " + fromTable(t)
 	if strings.TrimSpace(where) != "" {
 		q += " WHERE (" + where + ")"
 	}
@@ -328,6 +328,17 @@ func (s *Snapshot) Count(ctx context.Context, t *dbtwin.Table, where string) (in
 		return 0, fmt.Errorf("count rows of %s: %w", t.QualifiedName(), err)
 	}
 	return n, nil
+}
+
+// fromTable names a table in a FROM clause so that only its own rows are
+// seen: ONLY excludes the rows of inheritance children (which are tables of
+// their own, copied and counted separately). A partitioned table is named
+// as is: its rows live in its partitions.
+func fromTable(t *dbtwin.Table) string {
+	if t.Partitioned {
+		return QuoteTable(t)
+	}
+	return "ONLY " + QuoteTable(t)
 }
 
 // readSQL builds the COPY statement for a read request.
@@ -340,7 +351,7 @@ func readSQL(req dbtwin.ReadRequest, cols []string) string {
 	b.WriteString("COPY (SELECT ")
 	b.WriteString(quoteColumns(cols))
 	b.WriteString(" FROM ")
-	b.WriteString(QuoteTable(t))
+	b.WriteString(fromTable(t))
 	if strings.TrimSpace(req.Where) != "" {
 		b.WriteString(" WHERE (" + req.Where + ")")
 	}

@@ -253,7 +253,7 @@ func (t *Target) comment(ctx context.Context, text, note string) error {
 func (t *Target) Count(ctx context.Context, tb *dbtwin.Table) (int64, error) {
 	var n int64
 	err := t.pool.withConn(ctx, func(c *pgx.Conn) error {
-		return c.QueryRow(ctx, "SELECT count(*) FROM "+QuoteTable(tb)).Scan(&n)
+		return c.QueryRow(ctx, "SELECT count(*) FROM "+fromTable(tb)).Scan(&n)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("count rows of %s in the target: %w", tb.QualifiedName(), t.sanitize(err))

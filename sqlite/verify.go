@@ -87,3 +87,27 @@ func (in *inspector) dangling(ctx context.Context, table string, v *dbtwin.Verif
 	}
 	return nil
 }
+
+// Violations reports the source's own orphan rows: SQLite does not enforce
+// foreign keys unless an application turns them on, so production files
+// often hold rows whose parent is gone. DanglingReferences counts them per
+// foreign key, keyed like Target.Verify (keys without orphans omitted).
+func (s *snapshot) Violations(ctx context.Context) (*dbtwin.Verification, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	all := &dbtwin.Verification{DanglingReferences: map[string]int64{}}
+	in := &inspector{q: s.conn, path: s.path, names: map[string]string{}}
+	for _, tbl := range s.schema.Tables {
+		if err := in.dangling(ctx, tbl.Name, all); err != nil {
+			return nil, fmt.Errorf("check the foreign keys of SQLite source %s: %w", s.path, err)
+		}
+	}
+	v := &dbtwin.Verification{DanglingReferences: map[string]int64{}}
+	for k, n := range all.DanglingReferences {
+		if n > 0 {
+			v.DanglingReferences[k] = n
+		}
+	}
+	return v, nil
+}

@@ -167,7 +167,12 @@ func writeCloneText(w io.Writer, res *clone.Result) {
 	for _, warn := range res.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", warn)
 	}
-	if res.Verified {
+	if len(res.SourceViolations) > 0 {
+		fmt.Fprintf(w, "production's own violations, copied as they are (not a failure):\n  %s\n", strings.Join(res.SourceViolations, "\n  "))
+	}
+	if res.Verified && len(res.SourceViolations) > 0 {
+		fmt.Fprintln(w, "verified: row counts match; constraints and references hold as in the source (no violation added)")
+	} else if res.Verified {
 		fmt.Fprintln(w, "verified: row counts match, all constraints valid, no dangling references")
 	} else {
 		fmt.Fprintf(w, "VERIFICATION FAILED:\n  %s\n", strings.Join(res.Verification, "\n  "))
@@ -176,19 +181,21 @@ func writeCloneText(w io.Writer, res *clone.Result) {
 
 // CloneJSON is the versioned JSON summary of a clone (--json).
 type CloneJSON struct {
-	Version      int              `json:"version"`
-	Source       string           `json:"source"`
-	Target       string           `json:"target"`
-	Engine       string           `json:"engine"`
-	OK           bool             `json:"ok"`
-	Error        string           `json:"error,omitempty"`
-	DurationMS   int64            `json:"duration_ms"`
-	Verified     bool             `json:"verified"`
-	Verification []string         `json:"verification"`
-	Warnings     []string         `json:"warnings"`
-	Tables       []CloneTableJSON `json:"tables"`
-	PhasesMS     map[string]int64 `json:"phases_ms"`
-	Totals       map[string]int64 `json:"totals"`
+	Version      int      `json:"version"`
+	Source       string   `json:"source"`
+	Target       string   `json:"target"`
+	Engine       string   `json:"engine"`
+	OK           bool     `json:"ok"`
+	Error        string   `json:"error,omitempty"`
+	DurationMS   int64    `json:"duration_ms"`
+	Verified     bool     `json:"verified"`
+	Verification []string `json:"verification"`
+	Warnings     []string `json:"warnings"`
+	// SourceViolations: what the source itself breaks, copied faithfully.
+	SourceViolations []string         `json:"source_violations"`
+	Tables           []CloneTableJSON `json:"tables"`
+	PhasesMS         map[string]int64 `json:"phases_ms"`
+	Totals           map[string]int64 `json:"totals"`
 }
 
 // CloneTableJSON is one table in CloneJSON.
@@ -205,7 +212,7 @@ type CloneTableJSON struct {
 func writeCloneJSON(w io.Writer, res *clone.Result, runErr error) error {
 	out := CloneJSON{Version: 1, Source: res.Source, Target: res.Target, Engine: res.Engine, OK: runErr == nil,
 		DurationMS: res.Duration.Milliseconds(), Verified: res.Verified,
-		Verification: nonNil(res.Verification), Warnings: nonNil(res.Warnings), Totals: map[string]int64{},
+		Verification: nonNil(res.Verification), Warnings: nonNil(res.Warnings), SourceViolations: nonNil(res.SourceViolations), Totals: map[string]int64{},
 		PhasesMS: map[string]int64{}}
 	for _, ph := range res.Phases {
 		out.PhasesMS[ph.Name] = ph.Duration.Milliseconds()

@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/dbtwin/dbtwin"
+	"github.com/dbtwin/dbtwin/internal/dbtest"
+)
+
+// Issue 14, item 3: with table inheritance every clone failed with
+// "public.parent_inh: 1 rows written but 2 in target". Counts use ONLY.
+func TestInheritanceClones(t *testing.T) {
+	src, dst := dbtest.Postgres(t), dbtest.Postgres(t)
+	dbtest.Exec(t, src, `
+create table parent_inh(id int primary key, v text);
+create table child_inh(extra text) inherits (parent_inh);
+insert into parent_inh values (1, 'a');
+insert into child_inh values (2, 'b', 'x');
+create table refs(id int primary key, parent_id int references parent_inh(id));
+insert into refs values (1, 1);`)
+	mustRun(t, "clone", "--source", src, "--target", dst, "--strict=false")
+	if n := dbtest.QueryInt(t, dst, "SELECT count(*) FROM ONLY parent_inh"); n != 1 {
+		t.Errorf("ONLY parent_inh has %d rows", n)
+	}
+	if n := dbtest.QueryInt(t, dst, "SELECT count(*) FROM parent_inh"); n != 2 {
+		t.Errorf("parent_inh with children has %d rows", n)
+	}
+	// A subset reads the parent's own rows only, too.
+	cfg := writeTemp(t, "dbtwin.yaml", "version: 1\nstrict: false\nsubset:\n  roots:\n    - {table: public.parent_inh, percent: 100}\n")
+	mustRun(t, "clone", "--source", src, "--target", dst, "--replace", "-c", cfg)
+	if n := dbtest.QueryInt(t, dst, "SELECT count(*) FROM ONLY parent_inh"); n != 1 {
+		t.Errorf("subset: ONLY parent_inh has %d rows", n)
+	}
+}
+
+// Issue 14, item 4: a NOT VALID foreign key and CHECK with offending rows in
+// production made the clone fail. The constraints stay NOT VALID, the rows
+// are copied, the violations are reported as production's, exit 0.
+func TestNotValidConstraintsCopiedFaithfully(t *testing.T) {
+	src, dst := dbtest.Postgres(t), dbtest.Postgres(t)
+	dbtest.Exec(t, src, `
+create table p(id int primary key);
+create table c(id int primary key, pid int, amount int);
+insert into p values (1);
+insert into c values (1, 1, 5), (2, 99, -3);
+alter table c add constraint c_pid_fkey foreign key (pid) references p(id) not valid;
+alter table c add constraint c_amount_check check (amount > 0) not valid;`)
+	code, out, errOut := run(t, "clone", "--source", src, "--target", dst, "--strict=false", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	var sum CloneJSON
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatal(err)
+	}
+	if !sum.Verified || len(sum.SourceViolations) != 3 {
+		t.Errorf("verified %v, source violations %q", sum.Verified, sum.SourceViolations)
+	}
+	if v := dbtest.QueryString(t, dst, "SELECT string_agg(conname || '=' || convalidated, ',' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'c'::regclass AND contype <> 'p'"); v != "c_amount_check=false,c_pid_fkey=false" {
+		t.Errorf("target constraints: %s", v)
+	}
+	if c := dbtest.QueryString(t, dst, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"); strings.Contains(c, "FAILED") {
+		t.Errorf("target marked %q", c)
+	}
+}
+
+// Issue 14, item 4 (SQLite): an orphan row in production made the clone
+// write no twin. It is copied and reported.
+func TestSQLiteOrphanRowsCopiedFaithfully(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "prod.db"), filepath.Join(dir, "twin.db")
+	db, err := sql.Open("sqlite", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`create table p(id integer primary key);
+create table c(id integer primary key, pid int references p(id));
+insert into p values (1); insert into c values (1, 1), (2, 99);`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out := mustRun(t, "clone", "--source", src, "--target", dst, "--strict=false")
+	if !strings.Contains(out, "c.c_pid_fkey: 1 dangling reference(s), as in the source") {
+		t.Errorf("orphan not reported:\n%s", out)
+	}
+	tw, _ := sql.Open("sqlite", dst)
+	defer tw.Close()
+	var n int
+	if err := tw.QueryRow("select count(*) from c").Scan(&n); err != nil || n != 2 {
+		t.Errorf("twin has %d rows in c (%v)", n, err)
+	}
+}
+
+// Issue 14, item 11: every PostgreSQL session says application_name=dbtwin.
+func TestApplicationName(t *testing.T) {
+	src := dbtest.Postgres(t)
+	ctx := context.Background()
+	s, err := dbtwin.OpenSource(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	snap, err := s.Snapshot(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	rows, err := snap.Query(ctx, "SELECT current_setting('application_name')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	if !rows.Next() || string(rows.Row()[0]) != "dbtwin" {
+		t.Errorf("application_name is not dbtwin (%v)", rows.Err())
+	}
+}
