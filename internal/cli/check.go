@@ -51,6 +51,9 @@ func runCheck(e *env, o *checkOptions, file string) error {
 	default:
 		return fmt.Errorf("%w: --format must be text, json or junit", dbtwin.ErrUsage)
 	}
+	if o.timeout < time.Millisecond {
+		return fmt.Errorf("%w: --timeout %s is too short: give at least 1ms (for example 2m); each check runs under it", dbtwin.ErrUsage, o.timeout)
+	}
 	checks, err := check.Load(file)
 	if err != nil {
 		return err

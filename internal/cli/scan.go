@@ -57,6 +57,9 @@ func runScan(e *env, o *scanOptions) (*scan.Result, *dbtwin.Schema, error) {
 	if err := required(src, "--source", "DBTWIN_SOURCE"); err != nil {
 		return nil, nil, err
 	}
+	if o.timeout < time.Millisecond {
+		return nil, nil, fmt.Errorf("%w: --timeout %s is too short: give at least 1ms (for example 30s); every statement of a scan runs under it", dbtwin.ErrUsage, o.timeout)
+	}
 	if o.sample < 10 {
 		return nil, nil, fmt.Errorf("%w: --sample must be at least 10", dbtwin.ErrUsage)
 	}

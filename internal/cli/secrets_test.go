@@ -116,3 +116,26 @@ func dbNameOf(t *testing.T, raw string) string {
 	}
 	return u.Database
 }
+
+// Issue 14, item 10: --timeout values below 1ms and negative ones meant "no
+// timeout"; they are refused before anything connects.
+func TestTimeoutsBelowOneMillisecondRefused(t *testing.T) {
+	for _, d := range []string{"0", "1ns", "500us", "-5s", "-1ms"} {
+		for _, args := range [][]string{
+			{"scan", "--source", "postgres://127.0.0.1:1/x", "--timeout", d},
+			{"init", "--source", "x.db", "-o", "-", "--timeout", d},
+			{"check", "--db", "x.db", "checks.yaml", "--timeout", d},
+		} {
+			code, _, errOut := run(t, args...)
+			if code != 2 || !strings.Contains(errOut, "at least 1ms") {
+				t.Errorf("%s --timeout %s: exit %d: %s", args[0], d, code, errOut)
+			}
+		}
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.db")
+	mustRun(t, "clone", "--source", dbtest.SQLiteFixture(t, "chinook"), "--target", path, "--strict=false")
+	if out := mustRun(t, "scan", "--source", path, "--timeout", "1ms"); !strings.Contains(out, "Personal data") {
+		t.Errorf("1ms refused: %s", out)
+	}
+}
