@@ -1,6 +1,7 @@
 package dbtest
 
 import (
+	"bytes"
 	"context"
 	"crypto/md5"
 	"database/sql"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -152,9 +154,63 @@ func MySQLQueryString(t testing.TB, dbURL, query string) string {
 	return s.String
 }
 
-// MySQLLoadScript loads a SQL script (a fixture) into the database with the
-// mysql command-line client, which understands DELIMITER and SOURCE.
-func MySQLLoadScript(t testing.TB, dbURL string, files ...string) {
+// MySQLFixture names a MySQL fixture: the SQL files to run, in order, from
+// Dir (relative to the fixtures folder), and the database name the scripts
+// create and use (their CREATE/DROP/USE lines are dropped and qualified
+// names unqualified, so they load into the test's database).
+type MySQLFixture struct {
+	Name     string
+	Dir      string
+	Files    []string
+	Database string
+}
+
+// MySQLFixtures lists every MySQL fixture in ../shared/fixtures.
+var MySQLFixtures = []MySQLFixture{
+	{Name: "sakila", Dir: "sakila-mysql", Files: []string{"sakila-mv-schema.sql", "sakila-mv-data.sql"}, Database: "sakila"},
+	{Name: "chinook", Dir: "chinook", Files: []string{"Chinook_MySql.sql"}, Database: "Chinook"},
+	{Name: "northwind", Dir: "northwind/mysql", Files: []string{"northwind.sql", "northwind-data.sql"}, Database: "northwind"},
+}
+
+var myOwnDatabase = regexp.MustCompile(`(?i)^\s*(DROP\s+(SCHEMA|DATABASE)|CREATE\s+(SCHEMA|DATABASE)|USE\s)`)
+
+// LoadMySQLFixture creates a fresh database, loads the named fixture into it
+// with the mysql/mariadb client and returns the database's URL.
+func LoadMySQLFixture(t testing.TB, name string) string {
+	t.Helper()
+	var fx *MySQLFixture
+	for i := range MySQLFixtures {
+		if MySQLFixtures[i].Name == name {
+			fx = &MySQLFixtures[i]
+		}
+	}
+	if fx == nil {
+		t.Fatalf("unknown MySQL fixture %q", name)
+	}
+	dir := filepath.Join(Fixtures(t), fx.Dir)
+	u := MySQL(t)
+	qualified := regexp.MustCompile("(?i)(`" + regexp.QuoteMeta(fx.Database) + "`|\\b" + regexp.QuoteMeta(fx.Database) + ")\\.")
+	for _, f := range fx.Files {
+		script, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatalf("read fixture: %v", err)
+		}
+		lines := bytes.SplitAfter(script, []byte("\n"))
+		out := make([]byte, 0, len(script))
+		for _, l := range lines {
+			if myOwnDatabase.Match(l) {
+				continue
+			}
+			out = append(out, qualified.ReplaceAll(l, nil)...)
+		}
+		MySQLLoadScript(t, u, out)
+	}
+	return u
+}
+
+// MySQLLoadScript runs a SQL script against a database with the mysql (or
+// mariadb) command-line client, which understands DELIMITER.
+func MySQLLoadScript(t testing.TB, dbURL string, script []byte) {
 	t.Helper()
 	u, err := url.Parse(dbURL)
 	if err != nil {
@@ -166,7 +222,7 @@ func MySQLLoadScript(t testing.TB, dbURL string, files ...string) {
 			Unavailable(t, "no mysql/mariadb client to load fixtures (apt-get install mariadb-client)")
 		}
 	}
-	args := []string{"--protocol=tcp", "-h", u.Hostname(), "--default-character-set=utf8mb4", "--local-infile=1"}
+	args := []string{"--protocol=tcp", "-h", u.Hostname(), "--default-character-set=utf8mb4"}
 	if p := u.Port(); p != "" {
 		args = append(args, "-P", p)
 	}
@@ -174,24 +230,17 @@ func MySQLLoadScript(t testing.TB, dbURL string, files ...string) {
 		args = append(args, "-u", u.User.Username())
 	}
 	args = append(args, strings.TrimPrefix(u.Path, "/"))
-	for _, f := range files {
-		cmd := exec.Command(bin, args...)
-		if u.User != nil {
-			if p, ok := u.User.Password(); ok {
-				cmd.Env = append(os.Environ(), "MYSQL_PWD="+p)
-			}
+	cmd := exec.Command(bin, args...)
+	cmd.Env = os.Environ()
+	if u.User != nil {
+		if p, ok := u.User.Password(); ok {
+			cmd.Env = append(cmd.Env, "MYSQL_PWD="+p)
 		}
-		in, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd.Stdin = in
-		cmd.Dir = filepath.Dir(f)
-		out, err := cmd.CombinedOutput()
-		in.Close()
-		if err != nil {
-			t.Fatalf("load %s: %v: %s", f, err, out)
-		}
+	}
+	cmd.Stdin = bytes.NewReader(script)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("load script into %s: %v: %s", redactMy(dbURL), err, out)
 	}
 }
 
