@@ -36,6 +36,13 @@ type Options struct {
 	Progress Progress
 	// Log receives one-line notes (warnings, steps); nil = discard.
 	Log func(format string, args ...any)
+	// SourceDB and TargetDB, when set, are already-open databases used
+	// instead of opening Source and Target (which then only name them in
+	// messages); the caller keeps them and closes them. A snapshot file is
+	// written as a TargetDB and restored as a SourceDB. When TargetDB also
+	// implements dbtwin.Source, the leak scan reads the twin through it.
+	SourceDB dbtwin.Source
+	TargetDB dbtwin.Target
 }
 
 // Result describes a finished (or failed) clone.
@@ -97,29 +104,15 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if opt.Jobs < 1 {
 		opt.Jobs = 1
 	}
-	su, err := dbtwin.ParseURL(opt.Source)
+	src, dst, closeAll, err := openDatabases(ctx, opt, res)
 	if err != nil {
-		return res, fmt.Errorf("--source: %w", err)
+		return res, err
 	}
-	tu, err := dbtwin.ParseURL(opt.Target)
-	if err != nil {
-		return res, fmt.Errorf("--target: %w", err)
+	defer closeAll()
+	if src.Engine() != dst.Engine() {
+		return res, fmt.Errorf("%w: source is %s and target is %s: dbtwin clones between databases of the same engine", dbtwin.ErrUsage, src.Engine(), dst.Engine())
 	}
-	if su.Engine != tu.Engine {
-		return res, fmt.Errorf("%w: source is %s and target is %s: dbtwin clones between databases of the same engine", dbtwin.ErrUsage, su.Engine, tu.Engine)
-	}
-	res.Engine = su.Engine
-
-	src, err := dbtwin.OpenSource(ctx, opt.Source)
-	if err != nil {
-		return res, fmt.Errorf("open source %s: %w", res.Source, err)
-	}
-	defer src.Close()
-	dst, err := dbtwin.OpenTarget(ctx, opt.Target, dbtwin.TargetOptions{Writers: opt.Jobs})
-	if err != nil {
-		return res, fmt.Errorf("open target %s: %w", res.Target, err)
-	}
-	defer dst.Close()
+	res.Engine = src.Engine()
 
 	if err := refuseSame(ctx, src, dst); err != nil {
 		return res, err
@@ -223,6 +216,47 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// openDatabases opens the source and the target, or takes the already-open
+// ones of opt; closeAll closes only what it opened.
+func openDatabases(ctx context.Context, opt Options, res *Result) (dbtwin.Source, dbtwin.Target, func(), error) {
+	var closers []func() error
+	closeAll := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			_ = closers[i]()
+		}
+	}
+	src, dst := opt.SourceDB, opt.TargetDB
+	var su, tu *dbtwin.URL
+	var err error
+	if src == nil {
+		if su, err = dbtwin.ParseURL(opt.Source); err != nil {
+			return nil, nil, closeAll, fmt.Errorf("--source: %w", err)
+		}
+	}
+	if dst == nil {
+		if tu, err = dbtwin.ParseURL(opt.Target); err != nil {
+			return nil, nil, closeAll, fmt.Errorf("--target: %w", err)
+		}
+	}
+	if su != nil && tu != nil && su.Engine != tu.Engine {
+		return nil, nil, closeAll, fmt.Errorf("%w: source is %s and target is %s: dbtwin clones between databases of the same engine", dbtwin.ErrUsage, su.Engine, tu.Engine)
+	}
+	if src == nil {
+		if src, err = dbtwin.OpenSource(ctx, opt.Source); err != nil {
+			return nil, nil, closeAll, fmt.Errorf("open source %s: %w", res.Source, err)
+		}
+		closers = append(closers, src.Close)
+	}
+	if dst == nil {
+		if dst, err = dbtwin.OpenTarget(ctx, opt.Target, dbtwin.TargetOptions{Writers: opt.Jobs}); err != nil {
+			closeAll()
+			return nil, nil, func() {}, fmt.Errorf("open target %s: %w", res.Target, err)
+		}
+		closers = append(closers, dst.Close)
+	}
+	return src, dst, closeAll, nil
 }
 
 // cleanup empties a target after a failed clone, with its own deadline since

@@ -19,11 +19,14 @@ var ErrLeak = verify.ErrLeak
 // snapshot and the finished twin. On a leak the twin is taken away, so a
 // leaking copy is never left for someone to use.
 func leakScan(ctx context.Context, snap dbtwin.Snapshot, dst dbtwin.Target, cfg *config.Config, opt Options, res *Result, logf func(string, ...any)) error {
-	twin, err := dbtwin.OpenSource(ctx, opt.Target)
-	if err != nil {
-		return fmt.Errorf("leak scan: open the twin %s: %w", res.Target, err)
+	twin, ok := opt.TargetDB.(dbtwin.Source)
+	if !ok {
+		var err error
+		if twin, err = dbtwin.OpenSource(ctx, opt.Target); err != nil {
+			return fmt.Errorf("leak scan: open the twin %s: %w", res.Target, err)
+		}
+		defer twin.Close()
 	}
-	defer twin.Close()
 	tsnap, err := twin.Snapshot(ctx, opt.Jobs)
 	if err != nil {
 		return fmt.Errorf("leak scan: snapshot of the twin %s: %w", res.Target, err)
@@ -38,7 +41,9 @@ func leakScan(ctx context.Context, snap dbtwin.Snapshot, dst dbtwin.Target, cfg 
 		return nil
 	}
 	tsnap.Close()
-	twin.Close()
+	if !ok {
+		twin.Close()
+	}
 	removeTwin(dst, logf)
 	return fmt.Errorf("%w: %d original value(s) found in the twin, which was removed: see the report; fix the mask rules and clone again", ErrLeak, rep.Leaks())
 }

@@ -3,7 +3,6 @@ package postgres
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -13,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/dbtwin/dbtwin"
@@ -29,41 +27,15 @@ var pgDumpArgs = []string{"--schema-only", "--no-owner", "--no-privileges", "--n
 // applies it to the target in one transaction. The returned PostData applies
 // the --section=post-data output (taken now, in the same snapshot), sets the
 // sequences to their values in the snapshot and refreshes the materialized
-// views that are populated in the source.
+// views that are populated in the source. It is ExportSchema on the source
+// followed by ImportSchema, so a clone and a snapshot restore take the same
+// path; any source implementing dbtwin.SchemaExporter for PostgreSQL works.
 func (t *Target) CreateSchema(ctx context.Context, src dbtwin.Source, snap dbtwin.Snapshot) (dbtwin.PostData, error) {
-	s, ok := src.(*Source)
-	ps, ok2 := snap.(*Snapshot)
-	if !ok || !ok2 {
-		return nil, fmt.Errorf("%w: a PostgreSQL target can take its schema only from a PostgreSQL source (got %s)", dbtwin.ErrUsage, src.Engine())
-	}
-	ver, err := s.ServerVersionNum(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("create schema: %w", err)
-	}
-	dump, err := findPgDump(ctx, ver)
+	dump, err := schemaFrom(ctx, src, snap)
 	if err != nil {
 		return nil, err
 	}
-	var pre, post []byte
-	var preErr, postErr error
-	var wg sync.WaitGroup
-	wg.Go(func() { pre, preErr = dump.run(ctx, s.db, ps.id, "--section=pre-data") })
-	wg.Go(func() { post, postErr = dump.run(ctx, s.db, ps.id, "--section=post-data") })
-	wg.Wait()
-	if err := errors.Join(preErr, postErr); err != nil {
-		return nil, err
-	}
-	pd := &postData{t: t, script: string(post)}
-	if pd.seqs, err = ps.sequenceValues(ctx); err != nil {
-		return nil, err
-	}
-	if pd.matviews, err = ps.populatedMatviews(ctx); err != nil {
-		return nil, err
-	}
-	if err := t.applyScript(ctx, string(pre), "pre-data"); err != nil {
-		return nil, err
-	}
-	return pd, nil
+	return t.ImportSchema(ctx, dump)
 }
 
 // applyScript runs a pg_dump script's statements in one transaction on a

@@ -45,6 +45,19 @@ func (t *Target) CreateSchema(ctx context.Context, src dbtwin.Source, snap dbtwi
 	if id, err := src.Identity(ctx); err == nil && id == identity(t.path) {
 		return nil, fmt.Errorf("%w: SQLite target %s is the source file itself: choose another target path", dbtwin.ErrUsage, t.path)
 	}
+	ex, ok := src.(dbtwin.SchemaExporter)
+	if !ok {
+		return nil, fmt.Errorf("%w: SQLite target %s: the source cannot export its schema", dbtwin.ErrUsage, t.path)
+	}
+	dump, err := ex.ExportSchema(ctx, snap)
+	if err != nil {
+		return nil, fmt.Errorf("SQLite target %s: read the source's schema: %w", t.path, err)
+	}
+	return t.ImportSchema(ctx, dump)
+}
+
+// createSchema creates the partial file and the tables of st in it.
+func (t *Target) createSchema(ctx context.Context, st *sourceSchema) (dbtwin.PostData, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.conn != nil || t.completed {
@@ -54,10 +67,6 @@ func (t *Target) CreateSchema(ctx context.Context, src dbtwin.Source, snap dbtwi
 		if err := t.refuseNonEmpty(ctx); err != nil {
 			return nil, err
 		}
-	}
-	st, err := readSourceSchema(ctx, snap)
-	if err != nil {
-		return nil, fmt.Errorf("SQLite target %s: read the source's schema: %w", t.path, err)
 	}
 	if err := removePartial(t.partial); err != nil {
 		return nil, fmt.Errorf("SQLite target %s: remove the stale partial file: %w", t.path, err)
