@@ -220,4 +220,3 @@ func schemaFrom(ctx context.Context, src dbtwin.Source, snap dbtwin.Snapshot) (*
 	}
 	return ex.ExportSchema(ctx, snap)
 }
-
