@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dbtwin/dbtwin/internal/demo"
+	"github.com/dbtwin/dbtwin/report"
 )
 
 type demoOptions struct {
@@ -41,6 +42,7 @@ type demoRun struct {
 	out                   io.Writer
 	dir, production, twin string
 	step                  int
+	report                *report.Report
 }
 
 func (d *demoRun) heading(format string, args ...any) {
@@ -96,6 +98,9 @@ func runDemo(e *env, o *demoOptions) (*DemoFacts, error) {
 		return facts, err
 	}
 	if err := d.signupStep(facts); err != nil {
+		return facts, err
+	}
+	if err := d.reportStep(facts); err != nil {
 		return facts, err
 	}
 	fmt.Fprintf(d.out, "\nDone in %s. Files left in %s\n", time.Since(start).Round(time.Millisecond), dir)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,7 @@ type DemoFacts struct {
 	NewsletterFanout          string
 	NewsletterPassesWhenFixed bool
 	SignupLookupHits          int64
+	ReportPath                string
 }
 
 // demoSecret keys the demo's masking; a real run uses DBTWIN_SECRET.
@@ -65,6 +67,9 @@ func (d *demoRun) scanStep(facts *DemoFacts) (*scan.Result, *dbtwin.Schema, erro
 		}
 	}
 	fmt.Fprintf(d.out, "   (read %d rows with %d queries; the report holds counts, never values)\n", res.Stats.Rows, res.Stats.Queries)
+	if err := d.record("scan", func(w io.Writer) error { return scan.WriteJSON(w, res) }); err != nil {
+		return nil, nil, err
+	}
 	return res, snap.Schema(), nil
 }
 
@@ -108,6 +113,15 @@ func (d *demoRun) maskedCloneStep(cfgPath string, facts *DemoFacts) error {
 		return err
 	}
 	writeCloneText(indent(d.out), res)
+	if err := d.record("clone", func(w io.Writer) error { return writeCloneJSON(w, res, nil) }); err != nil {
+		return err
+	}
+	d.report.SetConfig(cfg)
+	if res.LeakReport != nil {
+		if err := d.record("leak scan", res.LeakReport.WriteJSON); err != nil {
+			return err
+		}
+	}
 	for _, t := range res.Tables {
 		if t.Table == "guest_purchases" {
 			facts.GuestRowsInTwin = t.Rows
@@ -174,6 +188,9 @@ func (d *demoRun) checkStep(facts *DemoFacts) error {
 	}
 	rep, err := run(checksPath)
 	if err != nil {
+		return err
+	}
+	if err := d.record("checks", func(w io.Writer) error { return check.WriteJSON(w, rep) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(d.out, "   with the newsletter query as it shipped (a JOIN on subscriptions):\n")

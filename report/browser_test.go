@@ -1,0 +1,89 @@
+package report
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/dbtwin/dbtwin/internal/browsertest"
+)
+
+// A generated 400-table schema renders in headless Chromium and stays
+// searchable. The render time is printed, not asserted (the machine is
+// shared).
+func TestBrowserLargeSchema(t *testing.T) {
+	res := synthetic(400)
+	r := &Report{Title: "400 generated tables", Scan: res}
+	path := filepath.Join(t.TempDir(), "large.html")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteHTML(f); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	g := r.buildGraph()
+
+	p := browsertest.Open(t, path, 1400, 1000)
+	painted := browsertest.Eval[float64](t, p, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))`)
+	script := browsertest.Eval[float64](t, p, `window.dbtwinReport.initMs`)
+	t.Logf("400 tables, %d links: ready %s after navigation started (script %.0f ms), first paint after it at %.0f ms since navigation",
+		len(g.edges), p.Load.Round(1e6), script, painted)
+
+	assertCounts(t, p, 400, len(g.edges))
+	assertSearch(t, p, "table_123", 1)
+	want := 0
+	for _, n := range g.nodes {
+		if strings.Contains(n.Name, "billing.table_1") {
+			want++
+		}
+	}
+	assertSearch(t, p, "billing.table_1", want)
+	p.Do(t, chromedp.Click(chromedp.CSS("#collapse")))
+	collapsed := browsertest.Eval[int](t, p, `document.querySelectorAll('#clusters .cluster.collapsed').length`)
+	if collapsed == 0 {
+		t.Error("Collapse unrelated with a search active collapsed no cluster")
+	}
+	assertSearch(t, p, "", 0)
+	p.Do(t, chromedp.Click(chromedp.CSS("#expand")))
+	setValue(t, p, "#schema", "billing", "change")
+	visible := browsertest.Eval[int](t, p, `document.querySelectorAll('#nodes .node:not(.hidden)').length`)
+	if visible != 100 {
+		t.Errorf("schema filter billing: %d tables visible, want 100", visible)
+	}
+	p.Screenshot(t, "report-400-tables")
+	if errs := p.Errors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}
+
+// assertCounts checks the number of tables and links drawn.
+func assertCounts(t *testing.T, p *browsertest.Page, nodes, edges int) {
+	t.Helper()
+	got := browsertest.Eval[struct{ Nodes, Edges int }](t, p, `({Nodes: document.querySelectorAll('#nodes .node').length, Edges: document.querySelectorAll('#edges .edge').length})`)
+	if got.Nodes != nodes || got.Edges != edges {
+		t.Errorf("drawn %d tables and %d links, want %d and %d", got.Nodes, got.Edges, nodes, edges)
+	}
+}
+
+// assertSearch types q into the search box and checks the matches.
+func assertSearch(t *testing.T, p *browsertest.Page, q string, want int) {
+	t.Helper()
+	setValue(t, p, "#search", q, "input")
+	got := browsertest.Eval[int](t, p, `document.querySelectorAll('#nodes .node.match').length`)
+	if got != want {
+		t.Errorf("search %q: %d tables highlighted, want %d", q, got, want)
+	}
+}
+
+// setValue sets a form field's value as a person would and fires the event
+// the page listens to.
+func setValue(t *testing.T, p *browsertest.Page, sel, value, event string) {
+	t.Helper()
+	browsertest.Eval[bool](t, p, fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.value = %q; return e.dispatchEvent(new Event(%q)); })()`, sel, value, event))
+}

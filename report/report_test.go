@@ -1,0 +1,126 @@
+package report
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dbtwin/dbtwin/check"
+	"github.com/dbtwin/dbtwin/scan"
+	"github.com/dbtwin/dbtwin/verify"
+)
+
+func TestLayoutOf400Tables(t *testing.T) {
+	r := &Report{Scan: synthetic(400)}
+	start := time.Now()
+	var buf bytes.Buffer
+	if err := r.WriteHTML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("400 tables: %d bytes of HTML in %s", buf.Len(), time.Since(start))
+	if p := os.Getenv("DBTWIN_REPORT_OUT"); p != "" {
+		if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := strings.Count(buf.String(), `<g class="node`); n != 400 {
+		t.Errorf("%d tables drawn, want 400", n)
+	}
+	g := r.buildGraph()
+	layout(g)
+	// No two tables (with their labels) overlap.
+	overlaps := 0
+	for i, a := range g.nodes {
+		ahw, at, ab := box(a)
+		for _, b := range g.nodes[i+1:] {
+			bhw, bt, bb := box(b)
+			if ahw+bhw-nodePad > abs(a.x-b.x) && min(a.y+ab, b.y+bb)-max(a.y-at, b.y-bt) > nodePad {
+				overlaps++
+			}
+		}
+	}
+	if overlaps > 0 {
+		t.Errorf("%d pairs of tables overlap", overlaps)
+	}
+	// The same input gives the same picture.
+	var again bytes.Buffer
+	r.Generated = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	buf.Reset()
+	if err := r.WriteHTML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteHTML(&again); err != nil {
+		t.Fatal(err)
+	}
+	if buf.String() != again.String() {
+		t.Error("two reports of the same input differ")
+	}
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
+
+// Every command's JSON output is recognised; check examples reach the page
+// only redacted, whatever the check printed.
+func TestAddEachOutput(t *testing.T) {
+	r := &Report{}
+	add := func(want string, write func(*bytes.Buffer) error) {
+		t.Helper()
+		var b bytes.Buffer
+		if err := write(&b); err != nil {
+			t.Fatal(err)
+		}
+		kind, err := r.Add(want+".json", b.Bytes())
+		if err != nil || kind != want {
+			t.Fatalf("Add(%s output) = %q, %v", want, kind, err)
+		}
+	}
+	add(KindScan, func(b *bytes.Buffer) error { return scan.WriteJSON(b, synthetic(20)) })
+	add(KindVerify, func(b *bytes.Buffer) error {
+		return (&verify.Report{SourceColumns: []string{"public.users.email"},
+			Findings: []verify.Leak{{Table: "public.users", Column: "notes", Cells: 3, Sources: []string{"public.users.email"}}}}).WriteJSON(b)
+	})
+	add(KindCheck, func(b *bytes.Buffer) error {
+		return check.WriteJSON(b, &check.Report{File: "checks.yaml", Results: []*check.Result{{
+			Name: "each recipient once", Kind: "unique", Status: check.StatusFail, Message: "12 rows for 6 distinct emails, ×2.0",
+			Observed: map[string]any{"fanout": 2.0}, Examples: []check.Example{{Value: "jane.roe@example.org", Count: 2}, {Value: "J***@***.org", Count: 2}}}}})
+	})
+	add(KindClone, func(b *bytes.Buffer) error {
+		_, err := b.WriteString(`{"version":1,"source":"postgres://u:xxxxx@h/app","target":"twin.db","ok":true,"verified":true,"verification":[],
+			"tables":[{"table":"public.table_000","source_rows":100,"rows":10,"reached":"root (percent 10)","masked_columns":["email"]}],
+			"phases_ms":{"data":12,"schema":3},"totals":{"rows":10}}`)
+		return err
+	})
+	add(KindPlan, func(b *bytes.Buffer) error {
+		_, err := b.WriteString(`{"version":1,"source":"x","tables":[{"table":"public.table_000","rule":"root","how":"root","source_rows":100,"estimated_rows":10}],"masked_columns":{},"unmasked_personal_columns":[]}`)
+		return err
+	})
+	if _, err := r.Add("x.json", []byte(`{"something":"else"}`)); err == nil {
+		t.Error("an unknown document was accepted")
+	}
+	if _, err := r.Add("x.json", []byte(`not json`)); err == nil {
+		t.Error("a non-JSON file was accepted")
+	}
+	var out bytes.Buffer
+	if err := r.WriteHTML(&out); err != nil {
+		t.Fatal(err)
+	}
+	page := out.String()
+	for _, want := range []string{"LEAK", "public.users", "notes", "×2.0", "j***", "J***@***.org ×2", "root (percent 10)", "Phase timings"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "jane.roe") || strings.Contains(page, "example.org") {
+		t.Error("an unredacted check example reached the page")
+	}
+	if strings.Contains(page, "http://") && !strings.Contains(page, `xmlns="http://www.w3.org/2000/svg"`) || strings.Contains(page, "https://") {
+		t.Error("the page refers to something on the network")
+	}
+}
