@@ -9,6 +9,7 @@ import (
 const (
 	DialectPostgres = "postgres"
 	DialectSQLite   = "sqlite"
+	DialectMySQL    = "mysql"
 )
 
 // normalizeDialect maps accepted spellings to a Dialect* constant.
@@ -18,17 +19,21 @@ func normalizeDialect(d string) (string, error) {
 		return DialectPostgres, nil
 	case "sqlite", "sqlite3":
 		return DialectSQLite, nil
+	case "mysql", "mariadb":
+		return DialectMySQL, nil
 	}
-	return "", fmt.Errorf("unsupported SQL dialect %q: checks run on %q or %q", d, DialectPostgres, DialectSQLite)
+	return "", fmt.Errorf("unsupported SQL dialect %q: checks run on %q, %q or %q", d, DialectPostgres, DialectSQLite, DialectMySQL)
 }
 
-// sqlGen writes SQL for one dialect. Both supported dialects quote
-// identifiers with double quotes; the type exists so a dialect that differs
-// (MySQL's backquotes) has one place to change.
+// sqlGen writes SQL for one dialect: PostgreSQL and SQLite quote
+// identifiers with double quotes, MySQL with backquotes.
 type sqlGen struct{ dialect string }
 
 // ident quotes one identifier as written.
 func (g sqlGen) ident(name string) string {
+	if g.dialect == DialectMySQL {
+		return "`" + strings.ReplaceAll(name, "`", "``") + "`"
+	}
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }
 
@@ -57,7 +62,12 @@ func (g sqlGen) cols(alias string, cols []string) []string {
 }
 
 // text casts an expression to text, for example values.
-func (g sqlGen) text(expr string) string { return "CAST(" + expr + " AS TEXT)" }
+func (g sqlGen) text(expr string) string {
+	if g.dialect == DialectMySQL {
+		return "CAST(" + expr + " AS CHAR)"
+	}
+	return "CAST(" + expr + " AS TEXT)"
+}
 
 // from returns the FROM item for a source, with the given alias.
 func (g sqlGen) from(s Source, alias string) (string, error) {
@@ -82,6 +92,9 @@ func (g sqlGen) literal(l Literal) string {
 			return "TRUE"
 		}
 		return "FALSE"
+	}
+	if g.dialect == DialectMySQL {
+		return "'" + strings.NewReplacer(`\`, `\\`, "'", "''").Replace(l.Text) + "'"
 	}
 	return "'" + strings.ReplaceAll(l.Text, "'", "''") + "'"
 }

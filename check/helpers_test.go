@@ -18,6 +18,16 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 func engines(t *testing.T, fn func(t *testing.T, mk func(t *testing.T, script string) string)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, makePostgres) })
 	t.Run("sqlite", func(t *testing.T) { fn(t, makeSQLite) })
+	t.Run("mysql", func(t *testing.T) { fn(t, makeMySQL) })
+}
+
+// makeMySQL creates a MySQL/MariaDB database, runs script in it and
+// returns its URL.
+func makeMySQL(t *testing.T, script string) string {
+	t.Helper()
+	u := dbtest.MySQL(t)
+	dbtest.MySQLExec(t, u, script)
+	return u
 }
 
 // makePostgres creates a database, runs script in it and returns its URL.

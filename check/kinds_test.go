@@ -167,6 +167,18 @@ checks:
 	expect(t, rep, "slow", StatusError, "timed out after 200ms")
 }
 
+// On MySQL/MariaDB the session's statement timeout (max_statement_time or
+// max_execution_time) stops the slow statement on the server too.
+func TestStatementTimeoutMySQL(t *testing.T) {
+	u := dbtest.MySQL(t)
+	rep := run(t, u, writeChecks(t, `version: 1
+checks:
+  - name: slow
+    rows: "SELECT SLEEP(30) AS s"
+`), Options{Timeout: 300 * time.Millisecond})
+	expect(t, rep, "slow", StatusError, "timed out after 300ms")
+}
+
 // Fidelity checks without a baseline are a configuration error before anything runs.
 func TestFidelityNeedsBaseline(t *testing.T) {
 	u := makeSQLite(t, production.script())
@@ -212,12 +224,12 @@ func TestRunCanceled(t *testing.T) {
 func TestOpenErrors(t *testing.T) {
 	ctx := context.Background()
 	for url, want := range map[string]string{
-		"sqlite:/nonexistent/dir/app.db": "checks never create a database",
-		"mysql://u@localhost/db":         "checks run on PostgreSQL and SQLite",
-		"ftp://example.com/x":            "unrecognised database URL",
+		"sqlite:/nonexistent/dir/app.db":             "checks never create a database",
+		"mysql://u:secret@127.0.0.1:1/db?timeout=2s": "connect to",
+		"ftp://example.com/x":                        "unrecognised database URL",
 	} {
 		_, _, err := Open(ctx, url)
-		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, dbtwin.ErrUsage) {
+		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, dbtwin.ErrUsage) || strings.Contains(err.Error(), "secret") {
 			t.Errorf("Open(%q) = %v, want a usage error containing %q", url, err, want)
 		}
 	}

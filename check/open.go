@@ -8,16 +8,20 @@ import (
 	"os"
 	"path/filepath"
 
+	gomysql "github.com/go-sql-driver/mysql"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
 
 	"github.com/dbtwin/dbtwin"
+	"github.com/dbtwin/dbtwin/mysql"
 )
 
 // Open opens the database a checks file runs against, from a dbtwin URL
-// (postgres://…, postgresql://…, sqlite:PATH or a path ending in .db/.sqlite),
+// (postgres://…, postgresql://…, mysql://…, mariadb://…, sqlite:PATH or a
+// path ending in .db/.sqlite),
 // and returns it with its dialect. SQLite files are opened read-only
-// (mode=ro, query_only); PostgreSQL checks run in READ ONLY transactions.
+// (mode=ro, query_only); PostgreSQL and MySQL checks run in READ ONLY
+// transactions.
 // The connection is verified before Open returns.
 func Open(ctx context.Context, rawURL string) (*sql.DB, string, error) {
 	u, err := dbtwin.ParseURL(rawURL)
@@ -43,8 +47,19 @@ func Open(ctx context.Context, rawURL string) (*sql.DB, string, error) {
 		if err != nil {
 			return nil, "", fmt.Errorf("%w: open SQLite database %s: %w", dbtwin.ErrUsage, u.Path, err)
 		}
+	case "mysql":
+		cfg, err := mysql.Config(u)
+		if err != nil {
+			return nil, "", err
+		}
+		cfg.InterpolateParams = true
+		conn, err := gomysql.NewConnector(cfg)
+		if err != nil {
+			return nil, "", fmt.Errorf("%w: open %s: %w", dbtwin.ErrUsage, u.Redacted(), err)
+		}
+		db = sql.OpenDB(conn)
 	default:
-		return nil, "", fmt.Errorf("%w: %s: checks run on PostgreSQL and SQLite; engine %q is not supported yet",
+		return nil, "", fmt.Errorf("%w: %s: checks run on PostgreSQL, MySQL/MariaDB and SQLite; engine %q is not supported yet",
 			dbtwin.ErrUsage, u.Redacted(), u.Engine)
 	}
 	if err := db.PingContext(ctx); err != nil {

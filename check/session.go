@@ -21,6 +21,8 @@ type session struct {
 	// before the check and must get it back (the connection returns to the
 	// application's pool).
 	restoreQueryOnly bool
+	// restore puts back a MySQL session's statement timeout.
+	restore string
 }
 
 // begin pins a connection and starts a read-only transaction with a
@@ -50,6 +52,12 @@ func begin(ctx context.Context, db *sql.DB, dialect string, timeout time.Duratio
 		// One snapshot for all of a check's statements.
 		opts.Isolation = sql.LevelRepeatableRead
 	}
+	if dialect == DialectMySQL {
+		if err := s.mysqlTimeout(ctx, timeout); err != nil {
+			s.end()
+			return nil, err
+		}
+	}
 	tx, err := conn.BeginTx(ctx, opts)
 	if err != nil {
 		s.end()
@@ -66,10 +74,39 @@ func begin(ctx context.Context, db *sql.DB, dialect string, timeout time.Duratio
 	return s, nil
 }
 
+// mysqlTimeout bounds the session's statements: max_statement_time
+// (seconds) on MariaDB, max_execution_time (milliseconds, SELECT only) on
+// MySQL. The old value is put back by end.
+func (s *session) mysqlTimeout(ctx context.Context, timeout time.Duration) error {
+	ms := max(timeout.Milliseconds(), 1)
+	for _, v := range []struct{ name, value string }{
+		{"max_statement_time", strconv.FormatFloat(float64(ms)/1000, 'f', 3, 64)},
+		{"max_execution_time", strconv.FormatInt(ms, 10)},
+	} {
+		var old string
+		if err := s.conn.QueryRowContext(ctx, "SELECT @@SESSION."+v.name).Scan(&old); err != nil {
+			continue // not this server's variable
+		}
+		if _, err := s.conn.ExecContext(ctx, "SET SESSION "+v.name+" = "+v.value); err != nil {
+			return fmt.Errorf("set %s: %w", v.name, err)
+		}
+		s.restore = "SET SESSION " + v.name + " = " + old
+		return nil
+	}
+	return fmt.Errorf("set a statement timeout: the server has neither max_statement_time (MariaDB) nor max_execution_time (MySQL)")
+}
+
 // end rolls back (nothing was written) and releases the connection.
 func (s *session) end() {
 	if s.tx != nil {
 		_ = s.tx.Rollback()
+	}
+	if s.restore != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if _, err := s.conn.ExecContext(ctx, s.restore); err != nil {
+			_ = s.conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
 	}
 	if s.restoreQueryOnly {
 		// A fresh context: the check's may have expired.
