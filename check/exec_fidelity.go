@@ -34,13 +34,20 @@ func (x *exec) overlap(ctx context.Context) error {
 		}
 		return v[0], p[0], nil
 	}
+	bv, err := x.measureBase(func(s *session) ([]float64, error) {
+		d, p, err := measure(s)
+		return []float64{float64(d), float64(p)}, err
+	})
+	if err != nil || x.baselineOnly() {
+		return err
+	}
+	if len(bv) != 2 {
+		return fmt.Errorf("baseline: recorded overlap has %d numbers, want 2", len(bv))
+	}
+	bd, bp := int64(bv[0]), int64(bv[1])
 	dd, dp, err := measure(x.db)
 	if err != nil {
 		return err
-	}
-	bd, bp, err := measure(x.base)
-	if err != nil {
-		return fmt.Errorf("baseline: %w", err)
 	}
 	df, bf := ratio(float64(dp), float64(dd)), ratio(float64(bp), float64(bd))
 	x.observe("b_distinct", dd, "present_in_a", dp, "fraction", df)
@@ -118,13 +125,20 @@ func (x *exec) fanout(ctx context.Context) error {
 		})
 		return stats(hist), err
 	}
+	bv, err := x.measureBase(func(s *session) ([]float64, error) {
+		b, err := measure(s)
+		return []float64{float64(b.parents), float64(b.children), float64(b.p50), float64(b.p99), float64(b.max)}, err
+	})
+	if err != nil || x.baselineOnly() {
+		return err
+	}
+	if len(bv) != 5 {
+		return fmt.Errorf("baseline: recorded fan-out has %d numbers, want 5", len(bv))
+	}
+	b := fanoutStats{parents: int64(bv[0]), children: int64(bv[1]), p50: int64(bv[2]), p99: int64(bv[3]), max: int64(bv[4])}
 	d, err := measure(x.db)
 	if err != nil {
 		return err
-	}
-	b, err := measure(x.base)
-	if err != nil {
-		return fmt.Errorf("baseline: %w", err)
 	}
 	x.observe("parents", d.parents, "children", d.children, "p50", d.p50, "p99", d.p99, "max", d.max)
 	x.observeBaseline("parents", b.parents, "children", b.children, "p50", b.p50, "p99", b.p99, "max", b.max)
@@ -177,13 +191,20 @@ func (x *exec) profile(ctx context.Context) error {
 		}
 		return ratio(float64(v[0]-v[1]), float64(v[0])), ratio(float64(v[2]), float64(v[1])), v[0], nil
 	}
+	bv, err := x.measureBase(func(s *session) ([]float64, error) {
+		n, r, rows, err := measure(s)
+		return []float64{n, r, float64(rows)}, err
+	})
+	if err != nil || x.baselineOnly() {
+		return err
+	}
+	if len(bv) != 3 {
+		return fmt.Errorf("baseline: recorded profile has %d numbers, want 3", len(bv))
+	}
+	bn, br, brows := bv[0], bv[1], int64(bv[2])
 	dn, dr, drows, err := measure(x.db)
 	if err != nil {
 		return err
-	}
-	bn, br, brows, err := measure(x.base)
-	if err != nil {
-		return fmt.Errorf("baseline: %w", err)
 	}
 	x.observe("rows", drows, "null_fraction", dn, "distinct_ratio", dr)
 	x.observeBaseline("rows", brows, "null_fraction", bn, "distinct_ratio", br)

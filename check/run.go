@@ -20,6 +20,10 @@ type Options struct {
 	// dialect. Both are optional when the file has no fidelity check.
 	Baseline        *sql.DB
 	BaselineDialect string
+	// Recorded, used when Baseline is nil, holds the baseline's side of
+	// the fidelity checks measured earlier (a snapshot's, see
+	// MeasureBaseline), so they run with no access to the baseline.
+	Recorded Recorded
 	// Timeout bounds each check (PostgreSQL statement_timeout and the
 	// check's context). 0 means DefaultTimeout.
 	Timeout time.Duration
@@ -47,8 +51,10 @@ func Run(ctx context.Context, db *sql.DB, dialect string, file *File, opts Optio
 		if bd, err = normalizeDialect(opts.BaselineDialect); err != nil {
 			return nil, fmt.Errorf("%w: baseline: %w", dbtwin.ErrUsage, err)
 		}
-	} else if err := requireNoFidelity(file); err != nil {
-		return nil, err
+	} else if opts.Recorded == nil {
+		if err := requireNoFidelity(file); err != nil {
+			return nil, err
+		}
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
@@ -98,6 +104,9 @@ type exec struct {
 	base   *session
 	res    *Result
 	redact bool
+	// recorded replaces base when the baseline was measured earlier;
+	// record, when set, collects what base measures (MeasureBaseline).
+	recorded, record Recorded
 }
 
 func newResult(c *Check) *Result {
@@ -121,7 +130,7 @@ func (r *runner) run(parent context.Context, c *Check) *Result {
 	defer func() { res.Duration = time.Since(start) }()
 	ctx, cancel := context.WithTimeout(parent, r.opts.Timeout)
 	defer cancel()
-	x := &exec{c: c, res: res, redact: !c.NoRedact && !r.opts.NoRedact}
+	x := &exec{c: c, res: res, redact: !c.NoRedact && !r.opts.NoRedact, recorded: r.opts.Recorded}
 	err := func() error {
 		s, err := begin(ctx, r.db, r.dialect, r.opts.Timeout)
 		if err != nil {
@@ -129,7 +138,7 @@ func (r *runner) run(parent context.Context, c *Check) *Result {
 		}
 		defer s.end()
 		x.db = s
-		if c.Kind.NeedsBaseline() {
+		if c.Kind.NeedsBaseline() && r.base != nil {
 			b, err := begin(ctx, r.base, r.baseDialect, r.opts.Timeout)
 			if err != nil {
 				return fmt.Errorf("baseline: %w", err)

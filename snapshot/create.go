@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dbtwin/dbtwin"
+	"github.com/dbtwin/dbtwin/check"
 	"github.com/dbtwin/dbtwin/clone"
 	"github.com/dbtwin/dbtwin/config"
 )
@@ -26,6 +27,10 @@ type CreateOptions struct {
 	// Output is the snapshot's path; "-" writes it to Stdout.
 	Output string
 	Stdout io.Writer
+	// Checks, when set, is a checks file whose fidelity checks (overlap,
+	// fanout, profile) get production's side measured and recorded in the
+	// snapshot, for `dbtwin check --baseline SNAPSHOT` without production.
+	Checks *check.File
 	// TempDir holds the snapshot while it is made when Output is "-"
 	// (default os.TempDir()); for a path, the temporary file sits next to it.
 	TempDir string
@@ -90,8 +95,14 @@ func Create(ctx context.Context, opt CreateOptions) (*CreateResult, error) {
 	if err != nil {
 		return &CreateResult{Clone: res}, err
 	}
+	var baseline []byte
+	if opt.Checks != nil {
+		if baseline, err = measureBaseline(ctx, opt.Clone.Source, opt.Checks); err != nil {
+			return &CreateResult{Clone: res}, err
+		}
+	}
 	err = w.finish(func(m *Manifest) {
-		m.ConfigDigest, m.Subset = digest, res.Subset
+		m.ConfigDigest, m.Subset, m.Baseline = digest, res.Subset, baseline
 		for _, t := range res.Tables {
 			if e := m.Table(t.Table); e != nil {
 				e.SourceRows = t.SourceRows
@@ -156,6 +167,47 @@ func copyOut(path string, w io.Writer) (int64, error) {
 		return n, fmt.Errorf("snapshot create: write to standard output: %w", err)
 	}
 	return n, nil
+}
+
+// measureBaseline measures production's side of the fidelity checks.
+func measureBaseline(ctx context.Context, source string, checks *check.File) ([]byte, error) {
+	db, dialect, err := check.Open(ctx, source)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot create: open %s to measure the fidelity baseline: %w", dbtwin.RedactURL(source), err)
+	}
+	defer db.Close()
+	rec, err := check.MeasureBaseline(ctx, db, dialect, checks, 0)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot create: %w", err)
+	}
+	return json.Marshal(rec)
+}
+
+// Baseline returns production's side of the fidelity checks recorded in
+// the snapshot (see CreateOptions.Checks), for check.Options.Recorded.
+func (s *File) Baseline() (check.Recorded, error) {
+	if len(s.Manifest.Baseline) == 0 {
+		return nil, fmt.Errorf("%w: snapshot %s records no fidelity baseline: make it with `dbtwin snapshot create --checks CHECKS.yaml` "+
+			"(the file holding your overlap, fanout and profile checks)", dbtwin.ErrUsage, s.name)
+	}
+	var rec check.Recorded
+	if err := json.Unmarshal(s.Manifest.Baseline, &rec); err != nil {
+		return nil, fmt.Errorf("%w: %s: the recorded baseline cannot be read: %v", ErrCorrupt, s.name, err)
+	}
+	return rec, nil
+}
+
+// IsSnapshot reports whether the file at path starts like a snapshot (for
+// commands that take either a database URL or a snapshot).
+func IsSnapshot(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b := make([]byte, len(Magic))
+	_, err = io.ReadFull(f, b)
+	return err == nil && string(b) == Magic
 }
 
 // configDigest is the SHA-256 of the parsed configuration (its JSON form),

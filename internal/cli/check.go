@@ -13,6 +13,7 @@ import (
 
 	"github.com/dbtwin/dbtwin"
 	"github.com/dbtwin/dbtwin/check"
+	"github.com/dbtwin/dbtwin/snapshot"
 )
 
 type checkOptions struct {
@@ -33,7 +34,7 @@ func newCheckCommand(e *env) *cobra.Command {
 	}
 	f := c.Flags()
 	f.StringVar(&o.db, "db", "", "database to check (or DBTWIN_TARGET)")
-	f.StringVar(&o.baseline, "baseline", "", "the source database, for fidelity checks (overlap, fanout, profile)")
+	f.StringVar(&o.baseline, "baseline", "", "the source database, or a snapshot made with --checks, for fidelity checks (overlap, fanout, profile)")
 	f.StringVar(&o.format, "format", "text", "report format: text, json or junit")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to FILE (the text summary still goes to the terminal)")
 	f.DurationVar(&o.timeout, "timeout", 2*time.Minute, "timeout of each check")
@@ -64,7 +65,19 @@ func runCheck(e *env, o *checkOptions, file string) error {
 	}
 	defer db.Close()
 	opts := check.Options{Timeout: o.timeout, NoRedact: o.noRedact}
-	if o.baseline != "" {
+	if o.baseline != "" && snapshot.IsSnapshot(o.baseline) {
+		// A snapshot made with --checks carries production's side of the
+		// fidelity checks: no connection to production needed.
+		f, err := snapshot.Open(o.baseline)
+		if err != nil {
+			return err
+		}
+		opts.Recorded, err = f.Baseline()
+		f.Close()
+		if err != nil {
+			return err
+		}
+	} else if o.baseline != "" {
 		var base *sql.DB
 		base, opts.BaselineDialect, err = check.Open(e.ctx, o.baseline)
 		if err != nil {

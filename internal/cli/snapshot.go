@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dbtwin/dbtwin"
+	"github.com/dbtwin/dbtwin/check"
 	"github.com/dbtwin/dbtwin/clone"
 	"github.com/dbtwin/dbtwin/config"
 	"github.com/dbtwin/dbtwin/snapshot"
@@ -33,7 +34,7 @@ func newSnapshotCommand(e *env) *cobra.Command {
 
 func newSnapshotCreate(e *env) *cobra.Command {
 	o := &cloneOptions{}
-	var output string
+	var output, checksFile string
 	c := &cobra.Command{
 		Use:   "create --source URL [-c dbtwin.yaml] -o FILE|-",
 		Short: "Clone into a snapshot file: one consistent read, subset, masking, leak scan",
@@ -43,13 +44,14 @@ func newSnapshotCreate(e *env) *cobra.Command {
 			if cmd.Flags().Changed("strict") {
 				strict = &o.strict
 			}
-			return runSnapshotCreate(e, o, output, strict)
+			return runSnapshotCreate(e, o, output, checksFile, strict)
 		},
 	}
 	f := c.Flags()
 	f.StringVar(&o.source, "source", "", "source database URL (or DBTWIN_SOURCE)")
 	f.StringVarP(&output, "output", "o", "", "snapshot file to write; - writes it to standard output")
 	f.StringVarP(&o.configFile, "config", "c", "", "dbtwin.yaml with mask, keep, relations and subset rules")
+	f.StringVar(&checksFile, "checks", "", "checks.yaml whose fidelity checks (overlap, fanout, profile) get production's side recorded, for check --baseline SNAPSHOT")
 	f.IntVar(&o.jobs, "jobs", 4, "tables read in parallel")
 	f.BoolVar(&o.jsonOut, "json", false, "print a machine-readable summary (versioned JSON) to standard error")
 	f.BoolVar(&o.random, "random", false, "mask with a random key instead of DBTWIN_SECRET")
@@ -58,7 +60,7 @@ func newSnapshotCreate(e *env) *cobra.Command {
 	return c
 }
 
-func runSnapshotCreate(e *env, o *cloneOptions, output string, strict *bool) error {
+func runSnapshotCreate(e *env, o *cloneOptions, output, checksFile string, strict *bool) error {
 	src := fromEnv(o.source, "DBTWIN_SOURCE")
 	if err := required(src, "--source", "DBTWIN_SOURCE"); err != nil {
 		return err
@@ -76,6 +78,13 @@ func runSnapshotCreate(e *env, o *cloneOptions, output string, strict *bool) err
 			return err
 		}
 	}
+	var checks *check.File
+	if checksFile != "" {
+		var err error
+		if checks, err = check.Load(checksFile); err != nil {
+			return err
+		}
+	}
 	secret, err := loadSecret(o.secretFile)
 	if err != nil {
 		return err
@@ -89,7 +98,7 @@ func runSnapshotCreate(e *env, o *cloneOptions, output string, strict *bool) err
 	res, err := snapshot.Create(e.ctx, snapshot.CreateOptions{
 		Clone: clone.Options{Source: src, Config: cfg, Jobs: o.jobs, Secret: secret, Random: o.random, Strict: strict,
 			Progress: prog, Log: func(format string, args ...any) { prog.Note(fmt.Sprintf(format, args...)) }},
-		Output: output, Stdout: e.stdout,
+		Output: output, Stdout: e.stdout, Checks: checks,
 	})
 	prog.Close()
 	var cres *clone.Result
