@@ -146,16 +146,32 @@ func (p *Page) Do(t testing.TB, actions ...chromedp.Action[chromedp.Void]) {
 // dbtwin-screenshots, and returns its path (the test logs it).
 func (p *Page) Screenshot(t testing.TB, name string) string {
 	t.Helper()
+	png, err := chromedp.Run(p.Ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	return save(t, name, png)
+}
+
+// ElementScreenshot writes a PNG of the first element matching the CSS
+// selector, as Screenshot does.
+func (p *Page) ElementScreenshot(t testing.TB, selector, name string) string {
+	t.Helper()
+	png, err := chromedp.Run(p.Ctx, chromedp.Screenshot(chromedp.CSS(selector)))
+	if err != nil {
+		t.Fatalf("screenshot of %s: %v", selector, err)
+	}
+	return save(t, name, png)
+}
+
+func save(t testing.TB, name string, png []byte) string {
+	t.Helper()
 	dir := os.Getenv("DBTWIN_SCREENSHOTS")
 	if dir == "" {
 		dir = filepath.Join(os.TempDir(), "dbtwin-screenshots")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
-	}
-	png, err := chromedp.Run(p.Ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
 	}
 	path := filepath.Join(dir, name+".png")
 	if err := os.WriteFile(path, png, 0o644); err != nil {
