@@ -58,7 +58,8 @@ func ParseURL(raw string) (*URL, error) {
 		return parseFileURL(s, "sqlite", s[len("sqlite://"):])
 	case strings.HasPrefix(lower, "sqlite:"):
 		return parseFileURL(s, "sqlite", s[len("sqlite:"):])
-	case hasAnySuffix(strings.ToLower(pathPart(s)), ".db", ".sqlite", ".sqlite3"):
+	case hasAnySuffix(strings.ToLower(pathPart(s)), ".db", ".sqlite", ".sqlite3"),
+		hasAnySuffix(strings.ToLower(s), ".db", ".sqlite", ".sqlite3"):
 		return parseFileURL(s, "", s)
 	}
 	if i := strings.Index(s, "://"); i > 0 {
@@ -181,7 +182,7 @@ func parseFileURL(s, scheme, rest string) (*URL, error) {
 	u.Path = path
 	if hasQuery {
 		vals, err := url.ParseQuery(query)
-		if err != nil {
+		if err != nil && !hasAnySuffix(strings.ToLower(s), ".db", ".sqlite", ".sqlite3") {
 			return nil, fmt.Errorf("%w: SQLite URL %s: bad parameters after \"?\" (write sqlite:PATH?mode=ro, or percent-encode a \"?\" in the file name as %%3F)",
 				ErrUsage, redactLoose(s))
 		}

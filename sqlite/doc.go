@@ -17,13 +17,16 @@
 //	schema.go      CreateSchema and PostData (indexes, views, triggers, AUTOINCREMENT counters)
 //	load.go        Write: batched, prepared multi-row INSERTs
 //	verify.go      Verify: foreign_key_check and quick_check
+//	virtual.go     virtual tables (FTS, R*Tree): how their contents are copied
 //
 // # Source
 //
 // A source file must exist (it is never created) and is opened read-only
 // (mode=ro and PRAGMA query_only). Inspect lists the ordinary tables sorted by
-// name, unqualified (Schema ""), leaving out views, sqlite_* tables, virtual
-// tables and their shadow tables. Column details come from PRAGMA
+// name, unqualified (Schema ""), leaving out views and sqlite_* tables. FTS5,
+// R*Tree and Geopoly virtual tables that hold their own rows are listed as
+// tables (an FTS table with a "rowid" column first, its key); their shadow
+// tables are not (see virtual.go for the other kinds). Column details come from PRAGMA
 // table_xinfo; generation expressions, CHECK constraints, constraint names
 // and DEFERRABLE from the CREATE TABLE text (best effort); unique keys from
 // PRAGMA index_list/index_xinfo with expressions and WHERE clauses read from
@@ -75,6 +78,8 @@
 // that already has tables is replaced only after Reset (--replace).
 //
 // Known gaps: only a SQLite source can be cloned into a SQLite target;
-// virtual tables are created empty (an FTS index must be rebuilt); rowids of
+// contentless FTS tables and modules this build lacks (FTS3/4) are copied
+// byte for byte, out of reach of masking rules except through their shadow
+// tables; rowids of
 // tables without an INTEGER PRIMARY KEY are renumbered.
 package sqlite

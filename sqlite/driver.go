@@ -83,6 +83,13 @@ func (Driver) OpenTarget(ctx context.Context, u *dbtwin.URL, opts dbtwin.TargetO
 // filePath returns the absolute, cleaned file path of a sqlite URL.
 func filePath(u *dbtwin.URL) (string, error) {
 	p := u.Path
+	if lit := literalPath(u); lit != p {
+		if _, err := os.Stat(lit); err == nil {
+			// An existing file whose name contains "?" is that file.
+			p = lit
+			u.Params = nil
+		}
+	}
 	if strings.TrimSpace(p) == "" {
 		return "", fmt.Errorf("%w: SQLite URL %q has no file path: use sqlite:PATH", dbtwin.ErrUsage, u.Redacted())
 	}
@@ -108,6 +115,17 @@ func openHint(err error) string {
 		return "another process holds a lock on the file: retry when it is done"
 	}
 	return "check that the path names a SQLite database file you may read"
+}
+
+// literalPath is the URL's text after the scheme, "?" and all.
+func literalPath(u *dbtwin.URL) string {
+	s := strings.TrimSpace(u.Raw)
+	for _, prefix := range []string{"sqlite://", "sqlite:"} {
+		if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+			return s[len(prefix):]
+		}
+	}
+	return s
 }
 
 // checkParams accepts the SQLite URI parameters that agree with what dbtwin

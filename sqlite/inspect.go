@@ -53,11 +53,18 @@ func inspect(ctx context.Context, q querier, path string) (*dbtwin.Schema, error
 	}
 	type entry struct{ name, sql string }
 	var entries []entry
+	var virtuals []*virtualTable
 	var name, text sql.NullString
 	err = queryAll(ctx, q, `SELECT name, sql FROM sqlite_master
 		WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`, nil,
 		[]any{&name, &text}, func() error {
-			if !skip[name.String] && !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(text.String)), "CREATE VIRTUAL") {
+			if vt, ok := parseVirtual(name.String, text.String); ok {
+				if vt.mode == copyRows {
+					virtuals = append(virtuals, vt)
+				}
+				return nil
+			}
+			if !skip[name.String] {
 				entries = append(entries, entry{name.String, text.String})
 			}
 			return nil
@@ -76,6 +83,13 @@ func inspect(ctx context.Context, q querier, path string) (*dbtwin.Schema, error
 		t, err := in.table(ctx, e.name, e.sql)
 		if err != nil {
 			return nil, fmt.Errorf("inspect %s: table %s: %w", path, e.name, err)
+		}
+		s.Tables = append(s.Tables, t)
+	}
+	for _, vt := range virtuals {
+		t, err := in.virtualTable(ctx, vt)
+		if err != nil {
+			return nil, fmt.Errorf("inspect %s: %w", path, err)
 		}
 		s.Tables = append(s.Tables, t)
 	}

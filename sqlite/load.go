@@ -107,6 +107,23 @@ func (t *Target) columnAffinities(ctx context.Context, table string, columns []s
 		if len(byName) == 0 {
 			return nil, fmt.Errorf("write %s to SQLite target %s: no such table in the twin's schema", table, t.path)
 		}
+		// A virtual table's rowid is written explicitly; an FTS table's
+		// columns hold text.
+		var createSQL string
+		_ = queryAll(ctx, t.conn, `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, []any{table},
+			[]any{&createSQL}, func() error { return nil })
+		if vt, ok := parseVirtual(table, createSQL); ok {
+			if _, has := byName["rowid"]; !has {
+				byName["rowid"] = AffinityInteger
+			}
+			if strings.HasPrefix(vt.module, "fts") {
+				for name, a := range byName {
+					if a == AffinityBlob && name != "rowid" {
+						byName[name] = AffinityText
+					}
+				}
+			}
+		}
 		t.affinity[table] = byName
 	}
 	out := make([]Affinity, len(columns))

@@ -31,8 +31,8 @@ var loadPragmas = []string{
 // data, sets the AUTOINCREMENT counters to the source's values and runs
 // ANALYZE if the source had statistics.
 //
-// Virtual tables are created (with their shadow tables) but their contents
-// are not copied. Only a SQLite source can be cloned into a SQLite target.
+// Virtual tables are created (with their shadow tables) and their contents
+// copied as virtual.go describes. Only a SQLite source can be cloned into a SQLite target.
 func (t *Target) CreateSchema(ctx context.Context, src dbtwin.Source, snap dbtwin.Snapshot) (dbtwin.PostData, error) {
 	if src == nil || src.Engine() != Engine {
 		engine := "unknown"
@@ -99,10 +99,17 @@ func (t *Target) createSchema(ctx context.Context, st *sourceSchema) (dbtwin.Pos
 		if o.typ != "table" || isInternal(o.name) || st.shadow[o.name] {
 			continue
 		}
+		if vt, ok := parseVirtual(o.name, o.sql); ok && vt.mode == copyVerbatim {
+			continue // its schema entry is written by copyVirtualState
+		}
 		if _, err := conn.ExecContext(ctx, o.sql); err != nil {
 			_, _ = conn.ExecContext(ctx, "ROLLBACK")
 			return fail(fmt.Errorf("create table %s: %w (statement: %s)", o.name, err, abbreviate(o.sql)))
 		}
+	}
+	if err := st.copyVirtualState(ctx, snap, conn); err != nil {
+		_, _ = conn.ExecContext(ctx, "ROLLBACK")
+		return fail(err)
 	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return fail(err)
@@ -262,6 +269,9 @@ func (p *postData) apply(ctx context.Context, c *sql.Conn) error {
 				return fmt.Errorf("create %s %s on %s: %w%s (statement: %s)", typ, o.name, o.table, err, hint, abbreviate(o.sql))
 			}
 		}
+	}
+	if err := p.st.rebuildVirtual(ctx, c); err != nil {
+		return err
 	}
 	if len(p.st.seq) == 0 {
 		return nil

@@ -28,6 +28,11 @@ func (t *Target) Verify(ctx context.Context, schema *dbtwin.Schema) (*dbtwin.Ver
 				}
 			}
 		}
+		if ex, ok := q.(execer); ok {
+			if err := verifyVirtual(ctx, q, ex, v); err != nil {
+				return err
+			}
+		}
 		var line string
 		return queryAll(ctx, q, fmt.Sprintf("PRAGMA quick_check(%d)", maxQuickCheckErrors), nil, []any{&line}, func() error {
 			if line != "ok" {

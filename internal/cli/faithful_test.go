@@ -121,3 +121,45 @@ func TestApplicationName(t *testing.T) {
 		t.Errorf("application_name is not dbtwin (%v)", rows.Err())
 	}
 }
+
+// Issue 14, item 1, through the CLI: the FTS5 table of the issue arrives
+// full, and a masked FTS column is masked in the index too (the original
+// words cannot be found in the twin).
+func TestSQLiteFTS5CloneAndMask(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "prod.db")
+	db, err := sql.Open("sqlite", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`create virtual table fts using fts5(body); insert into fts values ('hello world'), ('foo bar');`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	count := func(path, q string) int {
+		tw, _ := sql.Open("sqlite", path)
+		defer tw.Close()
+		var n int
+		if err := tw.QueryRow(q).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n
+	}
+	plain := filepath.Join(dir, "twin.db")
+	out := mustRun(t, "clone", "--source", src, "--target", plain, "--strict=false")
+	if n := count(plain, "select count(*) from fts"); n != 2 || !strings.Contains(out, "fts") {
+		t.Fatalf("twin fts has %d rows\n%s", n, out)
+	}
+	if n := count(plain, "select count(*) from fts where fts match 'hello'"); n != 1 {
+		t.Errorf("full-text search finds %d rows", n)
+	}
+	cfg := writeTemp(t, "dbtwin.yaml", "version: 1\nmask:\n  fts:\n    body: text\n")
+	masked := filepath.Join(dir, "masked.db")
+	mustRun(t, "clone", "--source", src, "--target", masked, "-c", cfg, "--random")
+	if n := count(masked, "select count(*) from fts"); n != 2 {
+		t.Errorf("masked twin fts has %d rows", n)
+	}
+	if n := count(masked, "select count(*) from fts where fts match 'hello OR world OR foo OR bar'"); n != 0 {
+		t.Errorf("the masked twin's index still finds %d rows by their original words", n)
+	}
+}
