@@ -20,6 +20,46 @@ type schemaDumpData struct {
 	Pragmas  map[string]string `json:"pragmas"`
 	Sequence []seqJSON         `json:"sqlite_sequence,omitempty"`
 	Stat     bool              `json:"stat1,omitempty"`
+	// Verbatim holds the rows of shadow tables copied as they are
+	// (FTS5 settings, contentless full-text indexes).
+	Verbatim map[string][][]valueJSON `json:"verbatim,omitempty"`
+}
+
+// valueJSON is one value with its storage class.
+type valueJSON struct {
+	Int  *int64   `json:"i,omitempty"`
+	Real *float64 `json:"r,omitempty"`
+	Text *string  `json:"t,omitempty"`
+	Blob *[]byte  `json:"b,omitempty"`
+}
+
+func toValueJSON(v any) valueJSON {
+	var j valueJSON
+	switch x := v.(type) {
+	case int64:
+		j.Int = &x
+	case float64:
+		j.Real = &x
+	case string:
+		j.Text = &x
+	case []byte:
+		j.Blob = &x
+	}
+	return j
+}
+
+func (j valueJSON) value() any {
+	switch {
+	case j.Int != nil:
+		return *j.Int
+	case j.Real != nil:
+		return *j.Real
+	case j.Text != nil:
+		return *j.Text
+	case j.Blob != nil:
+		return append([]byte{}, *j.Blob...)
+	}
+	return nil
 }
 
 type objectJSON struct {
@@ -63,6 +103,18 @@ func (s *Source) ExportSchema(ctx context.Context, snap dbtwin.Snapshot) (*dbtwi
 		d.Shadow = append(d.Shadow, name)
 	}
 	sort.Strings(d.Shadow)
+	for table, rows := range st.verbatim {
+		if d.Verbatim == nil {
+			d.Verbatim = map[string][][]valueJSON{}
+		}
+		for _, r := range rows {
+			vals := make([]valueJSON, len(r))
+			for i, v := range r {
+				vals[i] = toValueJSON(v)
+			}
+			d.Verbatim[table] = append(d.Verbatim[table], vals)
+		}
+	}
 	for _, r := range st.seq {
 		j := seqJSON{Name: fmt.Sprint(r[0])}
 		switch v := r[1].(type) {
@@ -107,6 +159,18 @@ func (d *schemaDumpData) sourceSchema() *sourceSchema {
 	}
 	for _, s := range d.Shadow {
 		st.shadow[s] = true
+	}
+	for table, rows := range d.Verbatim {
+		if st.verbatim == nil {
+			st.verbatim = map[string][][]any{}
+		}
+		for _, r := range rows {
+			vals := make([]any, len(r))
+			for i, v := range r {
+				vals[i] = v.value()
+			}
+			st.verbatim[table] = append(st.verbatim[table], vals)
+		}
 	}
 	for _, r := range d.Sequence {
 		var v any

@@ -107,7 +107,7 @@ func (t *Target) createSchema(ctx context.Context, st *sourceSchema) (dbtwin.Pos
 			return fail(fmt.Errorf("create table %s: %w (statement: %s)", o.name, err, abbreviate(o.sql)))
 		}
 	}
-	if err := st.copyVirtualState(ctx, snap, conn); err != nil {
+	if err := st.copyVirtualState(ctx, conn); err != nil {
 		_, _ = conn.ExecContext(ctx, "ROLLBACK")
 		return fail(err)
 	}
@@ -126,6 +126,9 @@ type sourceSchema struct {
 	pragmas map[string]string
 	seq     [][2]any // sqlite_sequence rows, bound
 	stat    bool     // the source has sqlite_stat1
+	// verbatim holds the rows of the shadow tables copied as they are
+	// (virtual.go), bound, per table.
+	verbatim map[string][][]any
 }
 
 func readSourceSchema(ctx context.Context, snap dbtwin.Snapshot) (*sourceSchema, error) {
@@ -145,6 +148,9 @@ func readSourceSchema(ctx context.Context, snap dbtwin.Snapshot) (*sourceSchema,
 		if err != nil {
 			return nil, err
 		}
+	}
+	if err := st.readVerbatim(ctx, snap); err != nil {
+		return nil, err
 	}
 	for _, o := range st.objects {
 		switch o.name {

@@ -140,30 +140,64 @@ func (st *sourceSchema) shadowsOf(vt *virtualTable) []string {
 	return out
 }
 
-// copyVirtualState runs inside CreateSchema's transaction, after the tables
-// exist: it copies FTS5 settings, the shadow tables of contentless FTS
-// tables, and the schema entries of virtual tables whose module this build
-// lacks.
-func (st *sourceSchema) copyVirtualState(ctx context.Context, snap dbtwin.Snapshot, c execer) error {
+// verbatimTables lists the shadow tables whose rows are copied as they are.
+func (st *sourceSchema) verbatimTables() []string {
+	var out []string
 	for _, vt := range st.virtualTables() {
-		var tables []string
 		switch {
-		case vt.mode == copyVerbatim:
+		case vt.mode == copyShadow:
+			out = append(out, st.shadowsOf(vt)...)
+		case vt.mode == copyRows && vt.module == "fts5" && st.shadow[vt.name+"_config"]:
+			out = append(out, vt.name+"_config")
+		}
+	}
+	return out
+}
+
+// readVerbatim reads the rows of the verbatim shadow tables from the snapshot.
+func (st *sourceSchema) readVerbatim(ctx context.Context, snap dbtwin.Snapshot) error {
+	for _, table := range st.verbatimTables() {
+		err := eachRow(ctx, snap, "SELECT * FROM "+QuoteIdent(table), func(_ []string, row dbtwin.Row, classes []StorageClass) {
+			vals := make([]any, len(row))
+			for i, f := range row {
+				var class StorageClass
+				if i < len(classes) {
+					class = classes[i]
+				}
+				vals[i] = bindValue(f, AffinityBlob, class)
+			}
+			if st.verbatim == nil {
+				st.verbatim = map[string][][]any{}
+			}
+			st.verbatim[table] = append(st.verbatim[table], vals)
+		})
+		if err != nil {
+			return fmt.Errorf("read shadow table %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// copyVirtualState runs inside CreateSchema's transaction, after the tables
+// exist: it writes the verbatim shadow rows (FTS5 settings, contentless FTS
+// indexes) and the schema entries of virtual tables whose module this build
+// lacks.
+func (st *sourceSchema) copyVirtualState(ctx context.Context, c execer) error {
+	for _, vt := range st.virtualTables() {
+		if vt.mode == copyVerbatim {
 			if err := writeSchemaEntry(ctx, c, st, vt); err != nil {
 				return fmt.Errorf("virtual table %s (module %s): %w", vt.name, vt.module, err)
 			}
-			continue
-		case vt.mode == copyShadow:
-			tables = st.shadowsOf(vt)
-		case vt.module == "fts5":
-			tables = []string{vt.name + "_config"}
 		}
-		for _, sh := range tables {
-			if !st.shadow[sh] {
-				continue
-			}
-			if err := copyTableVerbatim(ctx, snap, c, sh); err != nil {
-				return fmt.Errorf("copy %s of virtual table %s: %w", sh, vt.name, err)
+	}
+	for _, table := range st.verbatimTables() {
+		if _, err := c.ExecContext(ctx, "DELETE FROM "+QuoteIdent(table)); err != nil {
+			return fmt.Errorf("copy shadow table %s: %w", table, err)
+		}
+		for _, vals := range st.verbatim[table] {
+			marks := strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")
+			if _, err := c.ExecContext(ctx, "INSERT INTO "+QuoteIdent(table)+" VALUES ("+marks+")", vals...); err != nil {
+				return fmt.Errorf("copy shadow table %s: %w", table, err)
 			}
 		}
 	}
@@ -193,35 +227,6 @@ func writeSchemaEntry(ctx context.Context, c execer, st *sourceSchema, vt *virtu
 
 type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-// copyTableVerbatim replaces a target table's rows by the source's, values
-// bound with their storage classes.
-func copyTableVerbatim(ctx context.Context, snap dbtwin.Snapshot, c execer, table string) error {
-	if _, err := c.ExecContext(ctx, "DELETE FROM "+QuoteIdent(table)); err != nil {
-		return err
-	}
-	var insertErr error
-	err := eachRow(ctx, snap, "SELECT * FROM "+QuoteIdent(table), func(_ []string, row dbtwin.Row, classes []StorageClass) {
-		if insertErr != nil {
-			return
-		}
-		args := make([]any, len(row))
-		marks := make([]string, len(row))
-		for i, f := range row {
-			var class StorageClass
-			if i < len(classes) {
-				class = classes[i]
-			}
-			args[i] = bindValue(f, AffinityBlob, class)
-			marks[i] = "?"
-		}
-		_, insertErr = c.ExecContext(ctx, "INSERT INTO "+QuoteIdent(table)+" VALUES ("+strings.Join(marks, ", ")+")", args...)
-	})
-	if err != nil {
-		return err
-	}
-	return insertErr
 }
 
 // rebuildVirtual rebuilds the index of external-content FTS tables from the
