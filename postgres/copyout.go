@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -70,6 +71,8 @@ func (s *Snapshot) copyOut(ctx context.Context, sql, label string, ncols int, pr
 		if err != nil {
 			if ctx.Err() != nil {
 				err = fmt.Errorf("%s: %w", label, ctx.Err())
+			} else if connectionLost(err) {
+				err = fmt.Errorf("%s: %w", label, lostConnection(readingWhat(label), s.src.sanitize(err)))
 			} else {
 				err = fmt.Errorf("%s: %w", label, describe(s.src.sanitize(err)))
 			}
@@ -220,3 +223,11 @@ func (r *copyRows) Close() error {
 }
 
 var errRowsClosed = errors.New("postgres: rows closed")
+
+// readingWhat says what a COPY with this label was doing.
+func readingWhat(label string) string {
+	if t, ok := strings.CutPrefix(label, "read "); ok {
+		return "reading table " + t + " from the source"
+	}
+	return "running a query on the source"
+}

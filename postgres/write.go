@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/dbtwin/dbtwin"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // targetSetup is run by every target session: the twin can always be rebuilt,
@@ -193,31 +191,12 @@ func (t *Target) Write(ctx context.Context, tb *dbtwin.Table, columns []string, 
 		return 0, fmt.Errorf("write %s: %w", tb.QualifiedName(), enc.err)
 	}
 	if err != nil {
+		if connectionLost(err) {
+			return 0, fmt.Errorf("write %s: %w", tb.QualifiedName(), lostConnection("writing table "+tb.QualifiedName()+" into the target", t.sanitize(err)))
+		}
 		return 0, fmt.Errorf("write %s: COPY FROM STDIN: %w", tb.QualifiedName(), describe(t.sanitize(err)))
 	}
 	return tag.RowsAffected(), nil
-}
-
-// describe adds the server's detail, context and hint to a PostgreSQL error.
-func describe(err error) error {
-	var pe *pgconn.PgError
-	if !errors.As(err, &pe) {
-		return err
-	}
-	var extra []string
-	if pe.Detail != "" {
-		extra = append(extra, "detail: "+pe.Detail)
-	}
-	if pe.Where != "" {
-		extra = append(extra, "where: "+pe.Where)
-	}
-	if pe.Hint != "" {
-		extra = append(extra, "hint: "+pe.Hint)
-	}
-	if len(extra) == 0 {
-		return err
-	}
-	return fmt.Errorf("%w (%s)", err, strings.Join(extra, "; "))
 }
 
 // MarkIncomplete comments the database as an unfinished clone.
