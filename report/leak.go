@@ -14,6 +14,7 @@ import (
 // is drawn generically, so nothing it reports is dropped.
 type leakView struct {
 	OK       bool
+	Cells    int64 // twin cells scanned (-1 when the report does not say)
 	Headline string
 	Searched string
 	Parts    []leakPart
@@ -30,14 +31,21 @@ func leakViewOf(doc map[string]any) *leakView {
 	cols, _ := doc["source_columns"].([]any)
 	stats, _ := doc["stats"].(map[string]any)
 	v.Searched = fmt.Sprintf("%d source column(s) searched", len(cols))
+	v.Cells = -1
 	if stats != nil {
 		if c, ok := stats["cells_scanned"]; ok {
 			v.Searched += ", " + scalar(c) + " twin cells"
+			if n, ok := c.(json.Number); ok {
+				v.Cells, _ = n.Int64()
+			}
 		}
 	}
-	if v.OK {
+	switch {
+	case v.OK && v.Cells == 0:
+		v.Headline = "No leak found, but no twin cell was scanned: was the twin empty (a failed clone empties it)?"
+	case v.OK:
 		v.Headline = "No original value of the searched columns was found in the twin."
-	} else {
+	default:
 		v.Headline = fmt.Sprintf("LEAK: %s twin cell(s) hold original values.", scalar(doc["leaks"]))
 	}
 	order := []string{"findings", "coincidences", "exemptions", "warnings", "stats", "source_columns"}

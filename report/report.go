@@ -89,6 +89,9 @@ type Clone struct {
 	Tables       []CloneTable     `json:"tables"`
 	PhasesMS     map[string]int64 `json:"phases_ms"`
 	Totals       map[string]int64 `json:"totals"`
+	// SourceViolations are production's own broken constraints, copied
+	// faithfully (shown as the clone reports them).
+	SourceViolations []any `json:"source_violations,omitempty"`
 }
 
 // CloneTable is one table of Clone.

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"html/template"
 	"math"
 	"sort"
 	"strings"
@@ -92,6 +93,10 @@ type phase struct {
 type verification struct {
 	OK       bool
 	Problems []string
+	// CloneError is the clone's failure, if it failed.
+	CloneError string
+	// SourceViolations are production's own violations the clone copied.
+	SourceViolations template.HTML
 }
 
 type checkView struct {
@@ -285,7 +290,13 @@ func (r *Report) fillTables(p *page, g *graph) {
 	}
 	p.CloneMS = r.Clone.DurationMS
 	p.CloneWarnings = r.Clone.Warnings
-	p.Verification = &verification{OK: r.Clone.Verified, Problems: r.Clone.Verification}
+	p.Verification = &verification{OK: r.Clone.Verified, Problems: r.Clone.Verification, CloneError: r.Clone.Error}
+	if !r.Clone.OK && p.Verification.CloneError == "" {
+		p.Verification.CloneError = "the clone did not finish"
+	}
+	if len(r.Clone.SourceViolations) > 0 {
+		p.Verification.SourceViolations = template.HTML(renderJSON(r.Clone.SourceViolations, 0))
+	}
 	var names []string
 	var total int64
 	for name, ms := range r.Clone.PhasesMS {
@@ -385,17 +396,26 @@ func (r *Report) fillCards(p *page, g *graph) {
 		}
 		p.Cards = append(p.Cards, card{Label: p.TwinKind, Value: thousands(twin), Note: "of " + thousands(prod) + " in production"})
 	}
-	if p.Verification != nil {
-		c := card{Label: "verification", Value: "verified", Class: "ok", Note: "counts, constraints, references"}
-		if !p.Verification.OK {
-			c.Value, c.Class, c.Note = "FAILED", "bad", fmt.Sprintf("%d problem(s)", len(p.Verification.Problems))
+	if v := p.Verification; v != nil {
+		c := card{Label: "clone", Value: "verified", Class: "ok", Note: "counts, constraints, references"}
+		switch {
+		case v.CloneError != "":
+			c.Value, c.Class, c.Note = "FAILED", "bad", v.CloneError
+			if len(c.Note) > 90 {
+				c.Note = c.Note[:87] + "…"
+			}
+		case !v.OK:
+			c.Value, c.Class, c.Note = "not verified", "bad", fmt.Sprintf("%d problem(s)", len(v.Problems))
 		}
 		p.Cards = append(p.Cards, c)
 	}
 	if p.Leak != nil {
 		c := card{Label: "leak scan", Value: "no leak", Class: "ok", Note: p.Leak.Searched}
-		if !p.Leak.OK {
+		switch {
+		case !p.Leak.OK:
 			c.Value, c.Class = "LEAK", "bad"
+		case p.Leak.Cells == 0:
+			c.Value, c.Class = "nothing scanned", "warn"
 		}
 		p.Cards = append(p.Cards, c)
 	}
