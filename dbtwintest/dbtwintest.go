@@ -65,7 +65,8 @@ func WithTimeout(d time.Duration) Option {
 // New returns a fresh database holding a copy of source's schema and data,
 // private to t and dropped (PostgreSQL) or deleted (SQLite) when t ends.
 // source is a dbtwin URL of a twin (postgres://…, sqlite:PATH or a path
-// ending in .db, .sqlite or .sqlite3); it is only read.
+// ending in .db, .sqlite or .sqlite3) or the path of a snapshot file (see
+// the package documentation); it is only read.
 //
 // PostgreSQL: the first call for a source prepares a template database (a
 // clone of the source, made with the clone package, shared by the test
@@ -89,20 +90,37 @@ func Open(t testing.TB, source string, opts ...Option) *DB {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	u, err := dbtwin.ParseURL(source)
-	if err != nil {
-		t.Fatalf("dbtwintest: source: %v", err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 	var db *DB
-	switch u.Engine {
-	case "postgres":
-		db, err = newPostgres(ctx, t, u, o)
-	case "sqlite":
-		db, err = newSQLite(ctx, t, u)
-	default:
-		t.Fatalf("dbtwintest: source %s: engine %q is not supported (PostgreSQL and SQLite are)", u.Redacted(), u.Engine)
+	var err error
+	if path, ok := snapshotPath(source); ok {
+		var pg *pgSource
+		var lite *sqliteSource
+		if pg, lite, err = snapshotSource(path, o); err == nil && pg != nil {
+			db, err = newPostgres(ctx, t, pg)
+		} else if err == nil {
+			db, err = newSQLite(ctx, t, lite)
+		}
+	} else {
+		u, perr := dbtwin.ParseURL(source)
+		if perr != nil {
+			t.Fatalf("dbtwintest: source (a twin's URL or a snapshot file): %v", perr)
+		}
+		switch u.Engine {
+		case "postgres":
+			var pg *pgSource
+			if pg, err = urlSource(u, o); err == nil {
+				db, err = newPostgres(ctx, t, pg)
+			}
+		case "sqlite":
+			var lite *sqliteSource
+			if lite, err = fileSource(u); err == nil {
+				db, err = newSQLite(ctx, t, lite)
+			}
+		default:
+			t.Fatalf("dbtwintest: source %s: engine %q is not supported (PostgreSQL and SQLite are)", u.Redacted(), u.Engine)
+		}
 	}
 	if err != nil {
 		var un *unavailableError

@@ -24,9 +24,9 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 // cost, not the template's.
 var sizes = demo.Sizes{Users: 1000, GuestPurchases: 500, Orders: 2500, SharedGuestIDs: 0.35}
 
-// postgresSource builds the demo production in a fresh PostgreSQL database
+// postgresProduction builds the demo production in a fresh PostgreSQL database
 // and drops, when the test ends, the templates dbtwintest made from it.
-func postgresSource(t *testing.T) string {
+func postgresProduction(t *testing.T) string {
 	t.Helper()
 	src := dbtest.Postgres(t)
 	db, err := sql.Open("pgx", src)
@@ -62,7 +62,7 @@ func templatesOf(t *testing.T, admin, src string) []string {
 	return strings.Split(s, ",")
 }
 
-func sqliteSource(t *testing.T) string {
+func sqliteProduction(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "production.db")
 	if err := demo.Build(context.Background(), path, sizes); err != nil {
@@ -192,7 +192,7 @@ func emptyDatabaseCost(t *testing.T, admin string) time.Duration {
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func TestPostgresFiftyParallelTests(t *testing.T) {
-	src := postgresSource(t)
+	src := postgresProduction(t)
 	admin, _ := withDatabase(src, "postgres")
 	names := fiftyParallel(t, src, func() time.Duration { return emptyDatabaseCost(t, admin) })
 	left := dbtest.QueryInt(t, admin, fmt.Sprintf("SELECT count(*) FROM pg_database WHERE datname IN ('%s')", strings.Join(names, "','")))
@@ -209,7 +209,7 @@ func TestPostgresFiftyParallelTests(t *testing.T) {
 }
 
 func TestSQLiteFiftyParallelTests(t *testing.T) {
-	src := sqliteSource(t)
+	src := sqliteProduction(t)
 	names := fiftyParallel(t, src, nil)
 	for _, n := range names {
 		if _, err := os.Stat(n); !os.IsNotExist(err) {
@@ -223,7 +223,7 @@ func TestSQLiteFiftyParallelTests(t *testing.T) {
 
 // A re-cloned or altered source gets a new template; the old one is dropped.
 func TestPostgresSourceChangeMakesNewTemplate(t *testing.T) {
-	src := postgresSource(t)
+	src := postgresProduction(t)
 	admin, _ := withDatabase(src, "postgres")
 	db := Open(t, src)
 	before := templatesOf(t, admin, src)
@@ -344,9 +344,9 @@ func TestChecks(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			var src string
 			if engine == "sqlite" {
-				src = sqliteSource(t)
+				src = sqliteProduction(t)
 			} else {
-				src = postgresSource(t)
+				src = postgresProduction(t)
 			}
 			dir := t.TempDir()
 			shape, after := filepath.Join(dir, "shape.yaml"), filepath.Join(dir, "after.yaml")

@@ -10,8 +10,9 @@
 //		...
 //	}
 //
-// The source is a twin made with `dbtwin clone` (or clone.Run): a PostgreSQL
-// URL or a SQLite file. It is only read.
+// The source is a twin made with `dbtwin clone` (or clone.Run), given as a
+// PostgreSQL URL or a SQLite file, or a snapshot file made with `dbtwin
+// snapshot create` (or snapshot.Create). It is only read.
 //
 // # PostgreSQL
 //
@@ -37,6 +38,16 @@
 // database "postgres") creates and drops the databases: its role needs
 // CREATEDB. Databases of a test process that was killed keep their
 // dbtwintest_ names: drop them by hand.
+//
+// # Snapshot files
+//
+// A snapshot is checked (snapshot.Open: every chunk's SHA-256) and restored
+// once per test process and file state (path, size, modification time)
+// into the template: a template database on PostgreSQL, on the server named
+// by WithAdminURL or else the environment variable DBTWINTEST_POSTGRES_URL
+// (a snapshot carries no server); a template file on SQLite. Tests then get
+// their copies exactly as from a URL source. A twin made once in CI as a
+// snapshot thus reaches every test without production access.
 //
 // # SQLite
 //

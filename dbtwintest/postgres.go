@@ -58,7 +58,25 @@ func adminDB(adminURL string) (*sql.DB, error) {
 	return db, nil
 }
 
-func newPostgres(ctx context.Context, t testing.TB, src *dbtwin.URL, o options) (*DB, error) {
+// pgSource says how to make a PostgreSQL template: from a twin database
+// (clone) or from a snapshot file (restore).
+type pgSource struct {
+	// key identifies the source in this process; id across processes.
+	key, id string
+	// base is the URL whose database name is replaced to reach the
+	// template and the test databases (same server, same role).
+	base   string
+	admin  string
+	redact string
+	// state reads the source's current state: a digest and the database
+	// settings to create the template with.
+	state func(ctx context.Context) (*sourceState, error)
+	// fill copies the source into the (empty) template database at url.
+	fill func(ctx context.Context, url string) error
+}
+
+// urlSource is a twin database: its template is a clone.
+func urlSource(src *dbtwin.URL, o options) (*pgSource, error) {
 	admin := o.adminURL
 	if admin == "" {
 		var err error
@@ -66,18 +84,30 @@ func newPostgres(ctx context.Context, t testing.TB, src *dbtwin.URL, o options) 
 			return nil, fmt.Errorf("source %s: %w", src.Redacted(), err)
 		}
 	}
-	adm, err := adminDB(admin)
+	return &pgSource{
+		key: admin + "\x00" + src.Raw, id: redactedIdentity(src.Raw), base: src.Raw, admin: admin, redact: src.Redacted(),
+		state: func(ctx context.Context) (*sourceState, error) { return fingerprint(ctx, src) },
+		fill: func(ctx context.Context, url string) error {
+			no := false
+			_, err := clone.Run(ctx, clone.Options{Source: src.Raw, Target: url, Jobs: 2, Strict: &no, NoLeakScan: true})
+			return err
+		},
+	}, nil
+}
+
+func newPostgres(ctx context.Context, t testing.TB, src *pgSource) (*DB, error) {
+	adm, err := adminDB(src.admin)
 	if err != nil {
 		return nil, err
 	}
 	pgMu.Lock()
-	st := pgStates[admin+"\x00"+src.Raw]
+	st := pgStates[src.key]
 	if st == nil {
 		st = &pgTemplate{}
-		pgStates[admin+"\x00"+src.Raw] = st
+		pgStates[src.key] = st
 	}
 	pgMu.Unlock()
-	st.once.Do(func() { st.name, st.err = prepareTemplate(ctx, adm, admin, src) })
+	st.once.Do(func() { st.name, st.err = prepareTemplate(ctx, adm, src) })
 	if st.err != nil {
 		return nil, st.err
 	}
@@ -93,7 +123,7 @@ func newPostgres(ctx context.Context, t testing.TB, src *dbtwin.URL, o options) 
 			t.Logf("dbtwintest: drop test database %s: %v (drop it by hand: DROP DATABASE %s)", name, err, name)
 		}
 	}
-	dbURL, err := withDatabase(src.Raw, name)
+	dbURL, err := withDatabase(src.base, name)
 	if err != nil {
 		drop()
 		return nil, err
@@ -117,23 +147,22 @@ func newPostgres(ctx context.Context, t testing.TB, src *dbtwin.URL, o options) 
 }
 
 // prepareTemplate returns the name of a complete template database holding
-// a clone of src, making it when no test process on the server made it yet.
-// Its name is derived from the source's identity and a fingerprint of its
-// tables (object ids, catalog row versions and write counters), so a changed
+// a copy of src, making it when no test process on the server made it yet.
+// Its name is derived from the source's identity and state, so a changed
 // source gets a new template and the old one is dropped. A session advisory
 // lock on the name serializes the test processes that need it.
-func prepareTemplate(ctx context.Context, adm *sql.DB, adminURL string, src *dbtwin.URL) (string, error) {
+func prepareTemplate(ctx context.Context, adm *sql.DB, src *pgSource) (string, error) {
 	if err := adm.PingContext(ctx); err != nil {
 		if unreachable(err) {
-			return "", &unavailableError{fmt.Errorf("PostgreSQL server of %s is not reachable: %w", dbtwin.RedactURL(adminURL), err)}
+			return "", &unavailableError{fmt.Errorf("PostgreSQL server of %s is not reachable: %w", dbtwin.RedactURL(src.admin), err)}
 		}
-		return "", fmt.Errorf("connect to admin database %s: %w (give one whose role may CREATE DATABASE with WithAdminURL)", dbtwin.RedactURL(adminURL), err)
+		return "", fmt.Errorf("connect to admin database %s: %w (give one whose role may CREATE DATABASE with WithAdminURL)", dbtwin.RedactURL(src.admin), err)
 	}
-	fp, err := fingerprint(ctx, src)
+	fp, err := src.state(ctx)
 	if err != nil {
 		return "", err
 	}
-	srcID := shortHash(redactedIdentity(src.Raw))
+	srcID := shortHash(src.id)
 	name := tplPrefix + srcID + "_" + shortHash(fp.digest)
 
 	conn, err := adm.Conn(ctx)
@@ -166,19 +195,20 @@ func prepareTemplate(ctx context.Context, adm *sql.DB, adminURL string, src *dbt
 		return "", fmt.Errorf("look up template %s: %w", name, err)
 	}
 
-	create := "CREATE DATABASE " + quoteIdent(name) + " TEMPLATE template0 ENCODING " + quoteLiteral(fp.encoding) +
-		" LC_COLLATE " + quoteLiteral(fp.collate) + " LC_CTYPE " + quoteLiteral(fp.ctype)
+	create := "CREATE DATABASE " + quoteIdent(name) + " TEMPLATE template0"
+	if fp.encoding != "" {
+		create += " ENCODING " + quoteLiteral(fp.encoding) + " LC_COLLATE " + quoteLiteral(fp.collate) + " LC_CTYPE " + quoteLiteral(fp.ctype)
+	}
 	if _, err := conn.ExecContext(ctx, create); err != nil {
 		return "", fmt.Errorf("create template database %s: %w (the admin role needs CREATEDB)", name, err)
 	}
-	tplURL, err := withDatabase(src.Raw, name)
+	tplURL, err := withDatabase(src.base, name)
 	if err != nil {
 		return "", err
 	}
-	no := false
-	if _, err := clone.Run(ctx, clone.Options{Source: src.Raw, Target: tplURL, Jobs: 2, Strict: &no, NoLeakScan: true}); err != nil {
+	if err := src.fill(ctx, tplURL); err != nil {
 		_, _ = conn.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+quoteIdent(name)+" WITH (FORCE)")
-		return "", fmt.Errorf("copy %s into template database %s: %w", src.Redacted(), name, err)
+		return "", fmt.Errorf("copy %s into template database %s: %w", src.redact, name, err)
 	}
 	// No connection may reach a template while it is copied: forbid them.
 	if _, err := conn.ExecContext(ctx, "ALTER DATABASE "+quoteIdent(name)+" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"); err != nil {

@@ -10,23 +10,32 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/dbtwin/dbtwin"
 )
 
-var sqliteStates sync.Map // fingerprint -> *sqliteTemplate
+var sqliteStates sync.Map // source state key -> *sqliteTemplate
 
-// sqliteTemplate is a consistent copy of one state of a SQLite source.
+// sqliteTemplate is a copy of one state of a SQLite source.
 type sqliteTemplate struct {
 	once sync.Once
 	path string
 	err  error
 }
 
-func newSQLite(ctx context.Context, t testing.TB, src *dbtwin.URL) (*DB, error) {
+// sqliteSource says how to make a SQLite template: from a twin file
+// (VACUUM INTO) or from a snapshot file (restore).
+type sqliteSource struct {
+	// id names the source, key its current state.
+	id, key string
+	// fill writes the source to a new file at path.
+	fill func(ctx context.Context, path string) error
+}
+
+// fileSource is a SQLite twin file.
+func fileSource(src *dbtwin.URL) (*sqliteSource, error) {
 	if src.Path == "" {
 		return nil, fmt.Errorf("source %s names no file: write sqlite:PATH", src.Redacted())
 	}
@@ -34,17 +43,39 @@ func newSQLite(ctx context.Context, t testing.TB, src *dbtwin.URL) (*DB, error) 
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", src.Path, err)
 	}
-	fi, err := os.Stat(abs)
+	key, err := fileState(abs)
 	if err != nil {
 		return nil, fmt.Errorf("source SQLite database %s: %w (give the path of a twin made with dbtwin clone)", abs, err)
 	}
-	fp := fmt.Sprintf("%s|%d|%d", abs, fi.Size(), fi.ModTime().UnixNano())
 	if wal, err := os.Stat(abs + "-wal"); err == nil {
-		fp += fmt.Sprintf("|wal %d|%d", wal.Size(), wal.ModTime().UnixNano())
+		key += fmt.Sprintf("|wal %d|%d", wal.Size(), wal.ModTime().UnixNano())
 	}
-	v, _ := sqliteStates.LoadOrStore(fp, &sqliteTemplate{})
+	return &sqliteSource{id: abs, key: key, fill: func(ctx context.Context, path string) error {
+		db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: "mode=ro&_pragma=busy_timeout(10000)"}).String())
+		if err != nil {
+			return fmt.Errorf("open source %s: %w", abs, err)
+		}
+		defer db.Close()
+		if _, err := db.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+			return fmt.Errorf("copy source %s (VACUUM INTO): %w", abs, err)
+		}
+		return nil
+	}}, nil
+}
+
+// fileState is a file's path, size and modification time.
+func fileState(abs string) (string, error) {
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s|%d|%d", abs, fi.Size(), fi.ModTime().UnixNano()), nil
+}
+
+func newSQLite(ctx context.Context, t testing.TB, src *sqliteSource) (*DB, error) {
+	v, _ := sqliteStates.LoadOrStore(src.key, &sqliteTemplate{})
 	st := v.(*sqliteTemplate)
-	st.once.Do(func() { st.path, st.err = prepareSQLiteTemplate(ctx, abs, shortHash(abs), shortHash(fp)) })
+	st.once.Do(func() { st.path, st.err = prepareSQLiteTemplate(ctx, src) })
 	if st.err != nil {
 		return nil, st.err
 	}
@@ -67,30 +98,25 @@ func newSQLite(ctx context.Context, t testing.TB, src *dbtwin.URL) (*DB, error) 
 	return &DB{DB: db, URL: "sqlite:" + path, Dialect: "sqlite", Name: path}, nil
 }
 
-// prepareSQLiteTemplate writes a consistent copy of the source (VACUUM INTO,
-// read-only) to the shared temporary directory, named after the source's
-// path and state so test processes reuse it; copies of earlier states of the
-// same source are removed.
-func prepareSQLiteTemplate(ctx context.Context, src, srcID, fpID string) (string, error) {
+// prepareSQLiteTemplate writes a copy of the source to the shared temporary
+// directory, named after the source and its state so test processes reuse
+// it; copies of earlier states of the same source are removed.
+func prepareSQLiteTemplate(ctx context.Context, src *sqliteSource) (string, error) {
 	dir := filepath.Join(os.TempDir(), "dbtwintest")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("template directory: %w", err)
 	}
-	final := filepath.Join(dir, srcID+"-"+fpID+".db")
+	srcID := shortHash(src.id)
+	final := filepath.Join(dir, srcID+"-"+shortHash(src.key)+".db")
 	if _, err := os.Stat(final); err == nil {
 		return final, nil
 	}
 	var rnd [6]byte
 	_, _ = rand.Read(rnd[:])
-	tmp := filepath.Join(dir, srcID+"-"+fpID+"."+hex.EncodeToString(rnd[:])+".partial")
-	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: filepath.ToSlash(src), RawQuery: "mode=ro&_pragma=busy_timeout(10000)"}).String())
-	if err != nil {
-		return "", fmt.Errorf("open source %s: %w", src, err)
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
+	tmp := filepath.Join(dir, "partial-"+hex.EncodeToString(rnd[:])+".db")
+	if err := src.fill(ctx, tmp); err != nil {
 		_ = os.Remove(tmp)
-		return "", fmt.Errorf("copy source %s (VACUUM INTO %s): %w", src, tmp, err)
+		return "", err
 	}
 	if err := os.Rename(tmp, final); err != nil {
 		_ = os.Remove(tmp)
@@ -98,7 +124,7 @@ func prepareSQLiteTemplate(ctx context.Context, src, srcID, fpID string) (string
 	}
 	old, _ := filepath.Glob(filepath.Join(dir, srcID+"-*.db"))
 	for _, f := range old {
-		if f != final && !strings.HasSuffix(f, ".partial") {
+		if f != final {
 			_ = os.Remove(f)
 		}
 	}
