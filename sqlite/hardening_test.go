@@ -160,3 +160,22 @@ delete from fts_data where id > 10;`)
 		t.Errorf("a damaged full-text index passed verification")
 	}
 }
+
+// Issue 14, item 11: a full disk is reported as such, with what to do, also
+// when SQLite words it "database disk image is malformed" on a disk with no
+// space left; a malformed file on a disk with room stays what it is.
+func TestDiskFullExplained(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "twin.db")
+	err := diskFull(path, errors.New("database or disk is full (13)"))
+	if !errors.Is(err, ErrDiskFull) || !strings.Contains(err.Error(), "disk holding "+dir+" is full") {
+		t.Errorf("disk full: %v", err)
+	}
+	malformed := errors.New("database disk image is malformed (11)")
+	if err := diskFull(path, malformed); errors.Is(err, ErrDiskFull) {
+		t.Errorf("a malformed file on a disk with room is not a full disk: %v", err)
+	}
+	if err := diskFull(path, errors.New("no such table: x")); err.Error() != "no such table: x" {
+		t.Errorf("unrelated error changed: %v", err)
+	}
+}

@@ -41,7 +41,7 @@ func (t *Target) Write(ctx context.Context, tbl *dbtwin.Table, columns []string,
 		}
 		n := len(args) / ncol
 		if err := l.insert(ctx, args); err != nil {
-			return fmt.Errorf("write %s to SQLite target %s (rows %d to %d): %w", tbl.Name, t.path, written+1, written+int64(n), err)
+			return fmt.Errorf("write %s to SQLite target %s (rows %d to %d): %w", tbl.Name, t.path, written+1, written+int64(n), diskFull(t.path, err))
 		}
 		written += int64(n)
 		clear(args)

@@ -85,7 +85,7 @@ func (t *Target) createSchema(ctx context.Context, st *sourceSchema) (dbtwin.Pos
 	fail := func(err error) (dbtwin.PostData, error) {
 		_ = t.closeDB()
 		_ = removePartial(t.partial)
-		return nil, fmt.Errorf("SQLite target %s: %w", t.path, err)
+		return nil, fmt.Errorf("SQLite target %s: %w", t.path, diskFull(t.path, err))
 	}
 	for _, p := range append(st.formatPragmas(), loadPragmas...) {
 		if _, err := conn.ExecContext(ctx, p); err != nil {
@@ -243,14 +243,14 @@ func (p *postData) Apply(ctx context.Context) error {
 	}
 	c := t.conn
 	if _, err := c.ExecContext(ctx, "BEGIN"); err != nil {
-		return fmt.Errorf("SQLite target %s: %w", t.path, err)
+		return fmt.Errorf("SQLite target %s: %w", t.path, diskFull(t.path, err))
 	}
 	if err := p.apply(ctx, c); err != nil {
 		_, _ = c.ExecContext(context.Background(), "ROLLBACK")
-		return fmt.Errorf("SQLite target %s: %w", t.path, err)
+		return fmt.Errorf("SQLite target %s: %w", t.path, diskFull(t.path, err))
 	}
 	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
-		return fmt.Errorf("SQLite target %s: %w", t.path, err)
+		return fmt.Errorf("SQLite target %s: %w", t.path, diskFull(t.path, err))
 	}
 	if p.st.stat {
 		if _, err := c.ExecContext(ctx, "ANALYZE"); err != nil {

@@ -42,7 +42,7 @@ func (t *Target) Verify(ctx context.Context, schema *dbtwin.Schema) (*dbtwin.Ver
 		})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("verify SQLite target %s: %w", t.path, err)
+		return nil, fmt.Errorf("verify SQLite target %s: %w", t.path, diskFull(t.path, err))
 	}
 	return v, nil
 }

@@ -159,10 +159,10 @@ func (t *Target) MarkComplete(ctx context.Context, note string) error {
 	}
 	_, errJournal := t.conn.ExecContext(ctx, "PRAGMA journal_mode=DELETE")
 	if err := errors.Join(errJournal, t.closeDB()); err != nil {
-		return fmt.Errorf("SQLite target %s: finish %s: %w", t.path, t.partial, err)
+		return fmt.Errorf("SQLite target %s: finish %s: %w", t.path, t.partial, diskFull(t.path, err))
 	}
 	if err := syncFile(t.partial); err != nil {
-		return fmt.Errorf("SQLite target %s: sync %s: %w", t.path, t.partial, err)
+		return fmt.Errorf("SQLite target %s: sync %s: %w", t.path, t.partial, diskFull(t.path, err))
 	}
 	// A journal or WAL left by the old file would be applied to the new one.
 	for _, suffix := range []string{"-journal", "-wal", "-shm"} {
