@@ -120,3 +120,18 @@ func FuzzParse(f *testing.F) {
 		_, _ = Parse("f.yaml", data)
 	})
 }
+
+func TestFidelitySection(t *testing.T) {
+	cfg, err := Parse("f.yaml", []byte("version: 1\nfidelity:\n  fail: true\n  distinct: 5%\n  fanout: 0.3\n  ignore: [public.users.bio]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := cfg.Fidelity
+	if f == nil || !f.Fail || f.Distinct == nil || *f.Distinct != 0.05 || f.Fanout == nil || *f.Fanout != 0.3 || f.Nulls != nil || len(f.Ignore) != 1 {
+		t.Fatalf("fidelity %+v", f)
+	}
+	_, err = Parse("f.yaml", []byte("version: 1\nfidelity:\n  distinct: lots\n  tolerance: 1\n"))
+	if err == nil || !strings.Contains(err.Error(), "f.yaml:3:13: fidelity.distinct must be a fraction") || !strings.Contains(err.Error(), "f.yaml:4:3") {
+		t.Fatalf("err %v", err)
+	}
+}

@@ -177,7 +177,7 @@ func (p *parser) document(n *yaml.Node, cfg *Config) {
 		return
 	}
 	hasVersion := false
-	p.mapping(n, "the config", []string{"version", "strict", "mask", "keep", "relations", "subset"}, func(key string, k, v *yaml.Node) {
+	p.mapping(n, "the config", []string{"version", "strict", "mask", "keep", "relations", "subset", "fidelity"}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "version":
 			hasVersion = true
@@ -199,6 +199,8 @@ func (p *parser) document(n *yaml.Node, cfg *Config) {
 			p.relations(v, cfg)
 		case "subset":
 			p.subset(v, cfg)
+		case "fidelity":
+			p.fidelity(v, cfg)
 		}
 	})
 	if !hasVersion && n.Kind == yaml.MappingNode {

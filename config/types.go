@@ -13,6 +13,8 @@ type Config struct {
 	Relations []RelationSpec
 	// Subset is nil for a full copy.
 	Subset *Subset
+	// Fidelity is nil when the config has no fidelity section (defaults).
+	Fidelity *Fidelity
 	// File is the path the config was read from ("" if from a string).
 	File string
 }
