@@ -10,6 +10,7 @@ import (
 
 	"github.com/dbtwin/dbtwin"
 	"github.com/dbtwin/dbtwin/config"
+	"github.com/dbtwin/dbtwin/fidelity"
 	"github.com/dbtwin/dbtwin/internal/pipeline"
 	"github.com/dbtwin/dbtwin/verify"
 )
@@ -68,6 +69,9 @@ type Result struct {
 	Phases []Phase
 	// LeakReport is the leak scan's report (nil when it did not run).
 	LeakReport *verify.Report
+	// Fidelity compares the twin's shape with production's: columns the
+	// clone changed (masked, or subset) and relations between them.
+	Fidelity *fidelity.Report
 }
 
 // Phase is one timed step of a clone.
@@ -145,6 +149,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	res.Warnings = plan.warnings
 	res.Subset = plan.subset
 	res.SubsetKeys, res.SubsetKeyBytes = plan.subsetKeys, plan.subsetKeyBytes
+	fid := attachFidelity(schema, configOrEmpty(opt.Config), plan)
 	phase("plan")
 
 	if len(existing) > 0 {
@@ -169,6 +174,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return fail("copy data", err)
 	}
+	res.Fidelity = fid.finish()
 	phase("data")
 	if err := post.Apply(ctx); err != nil {
 		return fail("create indexes, constraints and triggers in target", err)
@@ -192,6 +198,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		return fail("verify target", err)
 	}
 	phase("verify")
+	if p := fidelityOutcome(res.Fidelity, fid.fail, res); p != "" {
+		problems = append(problems, p)
+	}
 	res.Verification = problems
 	res.Verified = len(problems) == 0
 	res.Duration = time.Since(start)

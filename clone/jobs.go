@@ -10,9 +10,11 @@ import (
 
 // jobPlan is what the clone will do, table by table.
 type jobPlan struct {
-	jobs          []pipeline.Job
-	reached       map[string]string
-	masked        map[string][]string
+	jobs    []pipeline.Job
+	reached map[string]string
+	masked  map[string][]string
+	// rules describes each masked column's rule, per table (for reports).
+	rules         map[string]map[string]string
 	emptyTables   []string
 	warnings      []string
 	maskedColumns int
@@ -31,7 +33,7 @@ func buildJobs(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Schema,
 	if err := config.Validate(cfg, schema); err != nil {
 		return nil, err
 	}
-	p := &jobPlan{reached: map[string]string{}, masked: map[string][]string{}}
+	p := &jobPlan{reached: map[string]string{}, masked: map[string][]string{}, rules: map[string]map[string]string{}}
 	for _, t := range schema.Tables {
 		if !t.HasRows() {
 			continue

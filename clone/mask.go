@@ -252,6 +252,7 @@ func buildMaskers(masker *mask.Masker, m *Masking, p *jobPlan) error {
 		}
 		j.Transform = tm.Apply
 		p.masked[qn] = tm.Masked()
+		p.rules[qn] = ruleLabels(rules)
 		p.maskedColumns += len(tm.Masked())
 	}
 	return nil
@@ -294,4 +295,18 @@ func newMasker(opt Options) (*mask.Masker, error) {
 		return nil, fmt.Errorf("%w: DBTWIN_SECRET: %v", dbtwin.ErrUsage, err)
 	}
 	return m, nil
+}
+
+// ruleLabels names each column's rule as a report shows it: the transformer
+// and its style when one is set ("last_name (style fake)").
+func ruleLabels(rules map[string]mask.Spec) map[string]string {
+	out := make(map[string]string, len(rules))
+	for col, spec := range rules {
+		label := spec.Transformer
+		if style, ok := spec.Params["style"].(string); ok {
+			label += " (style " + style + ")"
+		}
+		out[col] = label
+	}
+	return out
 }

@@ -35,6 +35,8 @@ type tableSpec struct {
 	rules   map[string]string
 	sides   [2][]*ColumnSketch
 	roles   []relationRole
+	// restricted: the production side saw only the rows a subset selected.
+	restricted bool
 }
 
 type relationRole struct {
@@ -80,8 +82,21 @@ func (c *Collector) Table(name string, columns, profile []string, rules map[stri
 	c.tables[name] = ts
 }
 
+// Restricted marks a registered table whose production side sees only the
+// rows a subset selected (the read itself was restricted): its columns are
+// compared on those rows, and relations through it are not measured on the
+// production side.
+func (c *Collector) Restricted(table string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t := c.tables[table]; t != nil {
+		t.restricted = true
+	}
+}
+
 // Relation registers a relation between two registered tables; it returns
 // false (and measures nothing) when a table or a column is not registered.
+// Register relations before taking any Tap of their tables.
 func (c *Collector) Relation(r dbtwin.Relation) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -217,7 +232,11 @@ func (c *Collector) Report(tol Tolerances) *Report {
 			if prod.Rows == 0 && twin.Rows == 0 {
 				continue
 			}
-			r.Columns = append(r.Columns, CompareColumn(name, col, t.rules[col], prod, twin, tol))
+			cc := CompareColumn(name, col, t.rules[col], prod, twin, tol)
+			if t.restricted {
+				cc.ProductionScope = ScopeSelected
+			}
+			r.Columns = append(r.Columns, cc)
 		}
 	}
 	for _, rs := range c.relations {
@@ -228,6 +247,10 @@ func (c *Collector) Report(tol Tolerances) *Report {
 		}
 		from := rs.rel.FromTable + "(" + joinCols(rs.rel.FromColumns) + ")"
 		to := rs.rel.ToTable + "(" + joinCols(rs.rel.ToColumns) + ")"
+		if c.tables[rs.rel.FromTable].restricted || c.tables[rs.rel.ToTable].restricted {
+			r.Relations = append(r.Relations, TwinOnlyRelation(from, to, rs.rel.Declared, rs.rel.Kind, twin))
+			continue
+		}
 		r.Relations = append(r.Relations, CompareRelation(from, to, rs.rel.Declared, rs.rel.Kind, prod, twin, tol))
 	}
 	r.Sort()

@@ -132,3 +132,15 @@ func ExpectedDistinct(d, bigN, n int64) float64 {
 	per := float64(bigN) / float64(d)
 	return float64(d) * (1 - math.Pow(1-f, per))
 }
+
+// ExpectedDistinctRange bounds the distinct count of a subset of n of N
+// values (d distinct): from d·n/N, when values come in clusters that a subset
+// takes or leaves whole (a foreign key column: each parent's children), to
+// ExpectedDistinct, when rows are drawn independently.
+func ExpectedDistinctRange(d, bigN, n int64) (lo, hi float64) {
+	hi = ExpectedDistinct(d, bigN, n)
+	if bigN <= 0 || n >= bigN {
+		return hi, hi
+	}
+	return math.Min(hi, float64(d)*float64(n)/float64(bigN)), hi
+}

@@ -44,10 +44,22 @@ type Measure struct {
 	Within    bool    `json:"within"`
 }
 
+// Production scopes: what the production side of a measure saw.
+const (
+	// ScopeAll: every production row (the table was read in full).
+	ScopeAll = "all rows"
+	// ScopeSelected: only the rows a subset selected (the read was
+	// restricted), so the comparison shows what masking changed, not what
+	// the subset did.
+	ScopeSelected = "rows selected by the subset"
+)
+
 // Column is one column's comparison.
 type Column struct {
 	Table  string `json:"table"`
 	Column string `json:"column"`
+	// ProductionScope says which production rows were measured.
+	ProductionScope string `json:"production_scope"`
 	// Rule is the masking rule the column went through ("" = copied).
 	Rule string `json:"rule,omitempty"`
 	// ProductionRows and TwinRows are the rows each side measured.
@@ -77,6 +89,8 @@ type Relation struct {
 	Measures         []Measure     `json:"measures"`
 	WithinTolerances bool          `json:"within_tolerances"`
 	Worst            float64       `json:"-"`
+	// Note says why production was not measured, when it was not.
+	Note string `json:"note,omitempty"`
 }
 
 // Report is the fidelity of one twin: columns and relations, the farthest
@@ -112,13 +126,18 @@ func measure(name string, prod, twin, expected, tol, floor float64) Measure {
 // CompareColumn compares one column's production and twin sketches.
 func CompareColumn(table, column, rule string, prod, twin *ColumnSketch, tol Tolerances) Column {
 	c := Column{
-		Table: table, Column: column, Rule: rule,
+		Table: table, Column: column, Rule: rule, ProductionScope: ScopeAll,
 		ProductionRows: prod.Rows, TwinRows: twin.Rows,
 		DistinctProd: prod.Distinct(), DistinctTwin: twin.Distinct(),
 		MeanLengthProd: prod.MeanLength(), MeanLengthTwin: twin.MeanLength(),
 		LengthP90Prod: prod.LengthQuantile(0.9), LengthP90Twin: twin.LengthQuantile(0.9),
 	}
-	expectDistinct := ExpectedDistinct(c.DistinctProd, prod.NonNull(), twin.NonNull())
+	// A subset draws rows in clusters (a parent with its children), so the
+	// expected distinct count lies between linear scaling (values tied to
+	// the clusters, such as a foreign key) and independent draws: a twin
+	// anywhere in that range is as expected.
+	lo, hi := ExpectedDistinctRange(c.DistinctProd, prod.NonNull(), twin.NonNull())
+	expectDistinct := math.Min(math.Max(float64(c.DistinctTwin), lo), hi)
 	expRatio := 0.0
 	if twin.NonNull() > 0 {
 		expRatio = expectDistinct / float64(twin.NonNull())
@@ -150,6 +169,13 @@ func CompareRelation(from, to string, declared bool, kind string, prod, twin Rel
 	}
 	r.WithinTolerances, r.Worst = summarize(r.Measures)
 	return r
+}
+
+// TwinOnlyRelation reports a relation whose production side could not be
+// measured in the clone's pass (a subset read only selected rows of a side).
+func TwinOnlyRelation(from, to string, declared bool, kind string, twin RelationStats) Relation {
+	return Relation{From: from, To: to, Declared: declared, Kind: kind, Twin: twin, Measures: []Measure{}, WithinTolerances: true,
+		Note: "production side not measured: the subset read only the selected rows of one side"}
 }
 
 func summarize(ms []Measure) (ok bool, worst float64) {

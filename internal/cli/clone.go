@@ -13,6 +13,7 @@ import (
 	"github.com/dbtwin/dbtwin"
 	"github.com/dbtwin/dbtwin/clone"
 	"github.com/dbtwin/dbtwin/config"
+	"github.com/dbtwin/dbtwin/fidelity"
 	"github.com/dbtwin/dbtwin/internal/textutil"
 	"github.com/spf13/cobra"
 )
@@ -164,6 +165,7 @@ func writeCloneText(w io.Writer, res *clone.Result) {
 		}
 		fmt.Fprintf(w, "phases: %s\n", strings.Join(parts, " · "))
 	}
+	writeFidelityText(w, res.Fidelity)
 	for _, warn := range res.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", warn)
 	}
@@ -196,6 +198,8 @@ type CloneJSON struct {
 	Tables           []CloneTableJSON `json:"tables"`
 	PhasesMS         map[string]int64 `json:"phases_ms"`
 	Totals           map[string]int64 `json:"totals"`
+	// Fidelity compares the twin's shape with production's (see the fidelity package).
+	Fidelity *fidelity.Report `json:"fidelity,omitempty"`
 }
 
 // CloneTableJSON is one table in CloneJSON.
@@ -213,7 +217,7 @@ func writeCloneJSON(w io.Writer, res *clone.Result, runErr error) error {
 	out := CloneJSON{Version: 1, Source: res.Source, Target: res.Target, Engine: res.Engine, OK: runErr == nil,
 		DurationMS: res.Duration.Milliseconds(), Verified: res.Verified,
 		Verification: nonNil(res.Verification), Warnings: nonNil(res.Warnings), SourceViolations: nonNil(res.SourceViolations), Totals: map[string]int64{},
-		PhasesMS: map[string]int64{}}
+		PhasesMS: map[string]int64{}, Fidelity: res.Fidelity}
 	for _, ph := range res.Phases {
 		out.PhasesMS[ph.Name] = ph.Duration.Milliseconds()
 	}
