@@ -35,6 +35,7 @@ func TestBrowserLargeSchema(t *testing.T) {
 	t.Logf("400 tables, %d links: ready %s after navigation started (script %.0f ms), first paint after it at %.0f ms since navigation",
 		len(g.edges), p.Load.Round(1e6), script, painted)
 
+	p.ElementScreenshot(t, "#map-wrap", "report-400-tables-map")
 	assertCounts(t, p, 400, len(g.edges))
 	assertSearch(t, p, "table_123", 1)
 	want := 0
@@ -49,12 +50,28 @@ func TestBrowserLargeSchema(t *testing.T) {
 	if collapsed == 0 {
 		t.Error("Collapse unrelated with a search active collapsed no cluster")
 	}
+	shown := browsertest.Eval[int](t, p, `document.querySelectorAll('#nodes .node:not(.folded):not(.far)').length`)
+	t.Logf("Collapse unrelated after searching %q: %d clusters folded, %d tables left on the map", "billing.table_1", collapsed, shown)
+	if shown >= 400 || shown < want {
+		t.Errorf("Collapse unrelated left %d tables on the map, want the %d matches and their neighbours only", shown, want)
+	}
+	p.ElementScreenshot(t, "#map-wrap", "report-400-tables-collapsed")
 	assertSearch(t, p, "", 0)
 	p.Do(t, chromedp.Click(chromedp.CSS("#expand")))
+	if n := browsertest.Eval[int](t, p, `document.querySelectorAll('#nodes .node.folded, #nodes .node.far').length`); n != 0 {
+		t.Errorf("Expand all left %d tables hidden", n)
+	}
 	setValue(t, p, "#schema", "billing", "change")
 	visible := browsertest.Eval[int](t, p, `document.querySelectorAll('#nodes .node:not(.hidden)').length`)
 	if visible != 100 {
 		t.Errorf("schema filter billing: %d tables visible, want 100", visible)
+	}
+	// Clicking a table opens its details and focuses on its neighbours.
+	name := browsertest.Eval[string](t, p, `(() => { const n = document.querySelector('#nodes .node:not(.hidden)');
+		n.dispatchEvent(new MouseEvent('click', {bubbles: true})); return n.dataset.name; })()`)
+	details := browsertest.Eval[string](t, p, `document.getElementById('details').hidden ? '' : document.getElementById('details').textContent`)
+	if !strings.Contains(details, name) {
+		t.Errorf("clicking %s shows details %q", name, details)
 	}
 	p.Screenshot(t, "report-400-tables")
 	if errs := p.Errors(); len(errs) > 0 {

@@ -224,10 +224,17 @@ func forceLayout(ns []*node, es [][2]int) {
 				b := ns[j]
 				ex, ey := a.x-b.x, a.y-b.y
 				d2 := ex*ex + ey*ey
+				kk := k + a.r + b.r
+				// Repulsion acts within a few ideal distances only (as in
+				// Fruchterman and Reingold's grid variant): far groups of
+				// tables do not push each other away, so clusters joined by
+				// one link stay close.
+				if d2 > 9*kk*kk {
+					continue
+				}
 				if d2 < 1 {
 					ex, ey, d2 = float64(i-j), 1, float64((i-j)*(i-j)+1)
 				}
-				kk := k + a.r + b.r
 				f := kk * kk / d2 // (kk²/d) / d: the force along the unit vector
 				dx[i] += ex * f
 				dy[i] += ey * f
@@ -251,8 +258,8 @@ func forceLayout(ns []*node, es [][2]int) {
 		}
 		for i, v := range ns {
 			// A weak pull to the centre keeps loosely linked tables near.
-			dx[i] -= v.x * 0.01
-			dy[i] -= v.y * 0.01
+			dx[i] -= v.x * 0.03
+			dy[i] -= v.y * 0.03
 			d := math.Sqrt(dx[i]*dx[i] + dy[i]*dy[i])
 			if d < 1e-9 {
 				continue

@@ -217,17 +217,41 @@
     (byComp[comp] || []).forEach(function (id) { nodeEls[id].classList.toggle("folded", on); });
     (edgesByComp[comp] || []).forEach(function (id) { edgeEls[id].classList.toggle("folded", on); });
   }
-  document.getElementById("collapse").onclick = function () {
-    var keep = {};
-    if (selected !== null) { keep[data.nodes[selected].comp] = true; }
-    matches.forEach(function (i) { keep[data.nodes[i].comp] = true; });
-    if (!Object.keys(keep).length) {
-      // Nothing chosen: keep the largest cluster open.
-      keep[0] = true;
+  // Tables within `hops` links of the given ones.
+  function around(ids, hops) {
+    var near = {}, frontier = ids.slice();
+    ids.forEach(function (id) { near[id] = true; });
+    for (var h = 0; h < hops; h++) {
+      var next = [];
+      frontier.forEach(function (id) {
+        adj[id].forEach(function (e) {
+          [e.from, e.to].forEach(function (o) { if (!near[o]) { near[o] = true; next.push(o); } });
+        });
+      });
+      frontier = next;
     }
+    return near;
+  }
+  // Collapse unrelated: clusters holding neither the selected table nor a
+  // search match fold into a box; inside the clusters kept, tables more
+  // than two links (one from a search match) away are hidden too, so one
+  // large connected schema also shrinks to what matters.
+  document.getElementById("collapse").onclick = function () {
+    var keep = {}, seeds = [], hops = 1;
+    if (selected !== null) { seeds = [selected]; hops = 2; } else { seeds = matches.slice(); }
+    seeds.forEach(function (i) { keep[data.nodes[i].comp] = true; });
+    if (!seeds.length) { keep[0] = true; } // nothing chosen: keep the largest cluster
     Object.keys(clusterEls).forEach(function (c) { setCollapsed(c, !keep[c]); });
+    unfar();
+    if (!seeds.length) { return; }
+    var near = around(seeds, hops);
+    data.nodes.forEach(function (n) { nodeEls[n.id].classList.add(near[n.id] ? "kept" : "far"); });
+    data.edges.forEach(function (e) { if (!near[e.from] || !near[e.to]) { edgeEls[e.id].classList.add("far"); } });
+    zoomTo(Object.keys(near).map(Number));
   };
+  function unfar() { document.querySelectorAll("#map .far, #map .kept").forEach(function (x) { x.classList.remove("far", "kept"); }); }
   document.getElementById("expand").onclick = function () {
+    unfar();
     Object.keys(clusterEls).forEach(function (c) { setCollapsed(c, false); });
   };
 
