@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"sync"
 	"time"
 
@@ -64,6 +65,11 @@ func (t *Target) applyPostData(ctx context.Context, script string) error {
 		steps[k] = append(steps[k], st)
 	}
 	pre := steps[stepPreamble]
+	// Largest tables first, so that no long index build starts last and
+	// runs alone (pg_restore's order leaves such tails).
+	if err := t.largestFirst(ctx, steps[stepIndex], steps[stepForeignKey]); err != nil {
+		return err
+	}
 	if err := t.runStatements(ctx, pre, steps[stepIndex], t.writers); err != nil {
 		return err
 	}
@@ -74,6 +80,64 @@ func (t *Target) applyPostData(ctx context.Context, script string) error {
 		return err
 	}
 	return t.runStatements(ctx, pre, steps[stepRest], 1)
+}
+
+var (
+	reIndexTable = regexp.MustCompile(`(?is)^CREATE\s+(?:UNIQUE\s+)?INDEX\s.*?\sON\s+(?:ONLY\s+)?(\S+)\s`)
+	reAlterTable = regexp.MustCompile(`(?is)^ALTER\s+TABLE\s+(?:ONLY\s+)?(\S+)\s`)
+)
+
+// postTable returns the table a post-data statement works on, as written
+// in the script ("" when not found).
+func postTable(sql string) string {
+	for _, re := range []*regexp.Regexp{reIndexTable, reAlterTable} {
+		if m := re.FindStringSubmatch(sql); m != nil {
+			return m[1]
+		}
+	}
+	return ""
+}
+
+// largestFirst orders each list of statements by the size of their table
+// in the target, largest first (stable).
+func (t *Target) largestFirst(ctx context.Context, lists ...[]statement) error {
+	var names []string
+	seen := map[string]bool{}
+	for _, l := range lists {
+		for _, st := range l {
+			if n := postTable(st.SQL); n != "" && !seen[n] {
+				seen[n] = true
+				names = append(names, n)
+			}
+		}
+	}
+	if len(names) < 2 {
+		return nil
+	}
+	size := map[string]int64{}
+	err := t.pool.withConn(ctx, func(c *pgx.Conn) error {
+		rows, err := c.Query(ctx, `SELECT n, coalesce(pg_catalog.pg_relation_size(pg_catalog.to_regclass(n)), 0) FROM unnest($1::text[]) n`, names)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var n string
+			var b int64
+			if err := rows.Scan(&n, &b); err != nil {
+				return err
+			}
+			size[n] = b
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("apply post-data schema to %s: table sizes: %w", t.url.Redacted(), t.sanitize(err))
+	}
+	for _, l := range lists {
+		sort.SliceStable(l, func(a, b int) bool { return size[postTable(l[a].SQL)] > size[postTable(l[b].SQL)] })
+	}
+	return nil
 }
 
 // runStatements runs stmts on up to workers new sessions, each first running

@@ -1,6 +1,12 @@
 package postgres
 
-import "testing"
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/dbtwin/dbtwin/internal/dbtest"
+)
 
 func TestClassifyPostData(t *testing.T) {
 	cases := map[string]postStep{
@@ -21,5 +27,40 @@ func TestClassifyPostData(t *testing.T) {
 		if got := classifyPostData(sql); got != want {
 			t.Errorf("%q: got %s, want %s", sql, got, want)
 		}
+	}
+}
+
+func TestPostTable(t *testing.T) {
+	cases := map[string]string{
+		"CREATE INDEX idx_actor_last_name ON public.actor USING btree (last_name)":                                          "public.actor",
+		"CREATE UNIQUE INDEX u ON ONLY public.\"T x\" USING btree (lower(email)) WHERE active":                              `public."T`,
+		"ALTER TABLE ONLY public.actor\n    ADD CONSTRAINT actor_pkey PRIMARY KEY (actor_id)":                               "public.actor",
+		"ALTER TABLE ONLY public.address\n    ADD CONSTRAINT fk_city FOREIGN KEY (city_id) REFERENCES public.city(city_id)": "public.address",
+		"SET statement_timeout = 0": "",
+	}
+	for sql, want := range cases {
+		if got := postTable(sql); got != want {
+			t.Errorf("%q: got %q, want %q", sql, got, want)
+		}
+	}
+}
+
+// Index builds start with the largest table's.
+func TestLargestFirst(t *testing.T) {
+	u := dbtest.Postgres(t)
+	dbtest.Exec(t, u, `CREATE TABLE small (id int); CREATE TABLE big (id int);
+INSERT INTO big SELECT generate_series(1, 20000); INSERT INTO small VALUES (1)`)
+	tg := openTarget(t, u, 2)
+	stmts := []statement{{SQL: "CREATE INDEX a ON public.small USING btree (id)"}, {SQL: "CREATE INDEX b ON public.missing USING btree (id)"},
+		{SQL: "ALTER TABLE ONLY public.big ADD CONSTRAINT big_pkey PRIMARY KEY (id)"}, {SQL: "CREATE INDEX c ON public.small USING btree (id)"}}
+	if err := tg.largestFirst(context.Background(), stmts); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, st := range stmts {
+		got = append(got, postTable(st.SQL))
+	}
+	if want := "public.big public.small public.small public.missing"; strings.Join(got, " ") != want {
+		t.Errorf("order %v, want %s", got, want)
 	}
 }

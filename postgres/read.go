@@ -476,3 +476,49 @@ func (s *Snapshot) Close() error {
 	}
 	return nil
 }
+
+// splitMinPages is the smallest part worth reading on its own session:
+// 16 MB of heap.
+var splitMinPages int64 = 2048
+
+// SplitTable returns ctid range predicates that divide the heap of t into at
+// most parts ranges of equal size, read in parallel inside the same snapshot
+// (TID range scans, PostgreSQL 14 and later). Small tables, partitioned
+// tables and older servers get nil: one stream. Every row is in exactly one
+// range: the first range is open below and the last open above.
+func (s *Snapshot) SplitTable(ctx context.Context, t *dbtwin.Table, parts int) ([]string, error) {
+	if parts < 2 || t == nil || t.Partitioned {
+		return nil, nil
+	}
+	var pages int64
+	var kind string
+	var version int
+	err := s.run(ctx, func(c *pgx.Conn) error {
+		return c.QueryRow(ctx, `SELECT c.relkind::text, pg_catalog.pg_relation_size(c.oid) / pg_catalog.current_setting('block_size')::bigint,
+  pg_catalog.current_setting('server_version_num')::int
+FROM pg_catalog.pg_class c WHERE c.oid = $1::regclass`, QuoteTable(t)).Scan(&kind, &pages, &version)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("size of %s: %w", t.QualifiedName(), err)
+	}
+	if version < 140000 || (kind != "r" && kind != "m") {
+		return nil, nil
+	}
+	parts = int(min(int64(parts), pages/splitMinPages))
+	if parts < 2 {
+		return nil, nil
+	}
+	out := make([]string, parts)
+	for i := range out {
+		lo, hi := pages*int64(i)/int64(parts), pages*int64(i+1)/int64(parts)
+		switch i {
+		case 0:
+			out[i] = fmt.Sprintf("ctid < '(%d,0)'::tid", hi)
+		case parts - 1:
+			out[i] = fmt.Sprintf("ctid >= '(%d,0)'::tid", lo)
+		default:
+			out[i] = fmt.Sprintf("ctid >= '(%d,0)'::tid AND ctid < '(%d,0)'::tid", lo, hi)
+		}
+	}
+	return out, nil
+}

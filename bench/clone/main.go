@@ -1,8 +1,19 @@
-// Command clone benchmarks a full `dbtwin clone` of a PostgreSQL database
-// against pg_dump -Fc | pg_restore -j N and a raw COPY TO | COPY FROM pipe per
-// table, in one run, and reports dbtwin's peak memory.
+// Command clone benchmarks `dbtwin clone` on the shared incident-shaped
+// PostgreSQL database (benchdb.Incident: 1M users, 5.8M rows, about 1.3 GB)
+// against the fastest unmasked pg_dump configuration, in one run:
 //
-//	go run ./bench/clone -size-mb 1024 -jobs 2
+//   - pg_dump -Fd -jN -Z0 + pg_restore -jN (the baseline every ratio refers to);
+//   - raw COPY TO | COPY FROM pipes, N tables at a time (data only, into the
+//     pre-data schema: the floor for moving the rows);
+//   - dbtwin clone unmasked (--strict=false, no config);
+//   - dbtwin clone -c with the config `dbtwin init` writes, leak scan on (the
+//     README path: scan → init → clone);
+//
+// and each one's peak RSS (rusage of the child; for pg_dump/pg_restore the
+// larger of the two). Hold the benchmark lock while it runs:
+//
+//	flock /tmp/dbtwin-bench.lock go run ./bench/clone -jobs 2
+//	go run ./bench/clone -users 20000   # a small incident database, quick check
 package main
 
 import (
@@ -12,6 +23,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -22,126 +36,200 @@ import (
 )
 
 func main() {
-	sizeMB := flag.Int("size-mb", 1024, "approximate size of the generated database")
-	jobs := flag.Int("jobs", 2, "parallel jobs for dbtwin, pg_restore and the raw COPY pipes")
-	keep := flag.Bool("keep", false, "keep the source database for another run (with -reuse)")
-	reuse := flag.Bool("reuse", false, "reuse a source database kept by -keep instead of building it")
+	users := flag.Int("users", benchdb.IncidentUsers, "users of the incident database (other tables scale with it)")
+	jobs := flag.Int("jobs", runtime.NumCPU(), "parallel jobs for every tool")
+	skip := flag.String("skip", "", "comma-separated runs to skip: pgdump,raw,unmasked,masked,nomask-leak")
 	flag.Parse()
-	if err := run(context.Background(), *sizeMB, *jobs, *keep, *reuse); err != nil {
+	if err := run(context.Background(), *users, *jobs, *skip); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/clone:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, sizeMB, jobs int, keep, reuse bool) error {
+type measure struct {
+	label  string
+	d      time.Duration
+	rss    int64
+	phases map[string]int64
+	note   string
+}
+
+func run(ctx context.Context, users, jobs int, skip string) error {
 	admin := benchdb.AdminURL()
-	srcURL := benchdb.WithDB(admin, "dbtwin_bench_src")
-	var rows int64
-	if reuse {
-		if c, err := pgx.Connect(ctx, srcURL); err == nil {
-			err = c.QueryRow(ctx, "SELECT (SELECT count(*) FROM customers)+(SELECT count(*) FROM orders)+(SELECT count(*) FROM order_lines)+(SELECT count(*) FROM events)").Scan(&rows)
-			c.Close(ctx)
-			if err != nil {
-				rows = 0
-			}
-		}
-	}
-	if rows == 0 {
-		var err error
-		if srcURL, err = benchdb.Recreate(ctx, admin, "dbtwin_bench_src"); err != nil {
-			return fmt.Errorf("create source database: %w", err)
-		}
-		fmt.Printf("building a ~%d MB source database…\n", sizeMB)
-		if rows, err = benchdb.BuildMixed(ctx, srcURL, sizeMB); err != nil {
-			return err
-		}
-	}
-	if !keep {
-		defer benchdb.Drop(ctx, admin, "dbtwin_bench_src")
+	fmt.Printf("incident database (%d users)…\n", users)
+	srcURL, err := benchdb.IncidentScaled(ctx, admin, users)
+	if err != nil {
+		return err
 	}
 	var dbSize string
+	var rows int64
 	if c, err := pgx.Connect(ctx, srcURL); err == nil {
 		_ = c.QueryRow(ctx, "SELECT pg_size_pretty(pg_database_size(current_database()))").Scan(&dbSize)
 		c.Close(ctx)
 	}
-	fmt.Printf("source: %d rows, %s on disk, %d jobs\n\n", rows, dbSize, jobs)
+	for _, n := range benchdb.IncidentRows(users) {
+		rows += n
+	}
+	fmt.Printf("source: %s, %d rows, %s on disk, %d jobs, %d CPUs\n\n", srcURL, rows, dbSize, jobs, runtime.NumCPU())
 	bin, tmp, cleanup, err := benchdb.Workspace(ctx)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
+	skipped := func(name string) bool { return strings.Contains(","+skip+",", ","+name+",") }
+	var ms []measure
+	J := fmt.Sprint(jobs)
 
-	// dbtwin clone
-	dstURL, err := benchdb.Recreate(ctx, admin, "dbtwin_bench_dbtwin")
-	if err != nil {
-		return err
-	}
-	defer benchdb.Drop(ctx, admin, "dbtwin_bench_dbtwin")
-	var peak int64
-	var summary struct {
-		PhasesMS map[string]int64 `json:"phases_ms"`
-	}
-	dDbtwin, err := benchdb.Time(func() error {
-		cmd := exec.CommandContext(ctx, bin, "clone", "--source", srcURL, "--target", dstURL,
-			"--jobs", fmt.Sprint(jobs), "--strict=false", "--json")
-		out, err := cmd.Output()
-		if cmd.ProcessState != nil {
-			peak = benchdb.MaxRSS(cmd.ProcessState)
-		}
+	if !skipped("pgdump") {
+		dst, err := benchdb.Recreate(ctx, admin, "dbtwin_bench_restore")
 		if err != nil {
-			return fmt.Errorf("dbtwin clone: %w", err)
-		}
-		return json.Unmarshal(out, &summary)
-	})
-	if err != nil {
-		return err
-	}
-
-	// pg_dump -Fc | pg_restore -j N (a directory dump is needed for a parallel restore of a pipe? no:
-	// pg_restore -j needs a seekable archive, so dump to a file, as people do).
-	restoreURL, err := benchdb.Recreate(ctx, admin, "dbtwin_bench_restore")
-	if err != nil {
-		return err
-	}
-	defer benchdb.Drop(ctx, admin, "dbtwin_bench_restore")
-	dump := tmp + "/dump.fc"
-	dDump, err := benchdb.Time(func() error {
-		if _, err := benchdb.Run(ctx, nil, "pg_dump", "-Fc", "-Z0", "-f", dump, "-d", srcURL); err != nil {
 			return err
 		}
-		_, err := benchdb.Run(ctx, nil, "pg_restore", "-j", fmt.Sprint(jobs), "--no-owner", "-d", restoreURL, dump)
-		return err
-	})
-	if err != nil {
-		return err
+		dump := filepath.Join(tmp, "dump.d")
+		var rssDump, rssRestore int64
+		d, err := benchdb.Time(func() error {
+			if rssDump, err = benchdb.Run(ctx, nil, "pg_dump", "-Fd", "-j", J, "-Z0", "-f", dump, "-d", srcURL); err != nil {
+				return err
+			}
+			rssRestore, err = benchdb.Run(ctx, nil, "pg_restore", "-j", J, "--no-owner", "-d", dst, dump)
+			return err
+		})
+		benchdb.Drop(ctx, admin, "dbtwin_bench_restore")
+		os.RemoveAll(dump)
+		if err != nil {
+			return err
+		}
+		ms = append(ms, measure{label: fmt.Sprintf("pg_dump -Fd -j%d -Z0 + pg_restore -j%d", jobs, jobs), d: d, rss: max(rssDump, rssRestore)})
 	}
 
-	// Raw COPY pipes, table by table, N at a time, into a schema-only copy.
-	rawURL, err := benchdb.Recreate(ctx, admin, "dbtwin_bench_raw")
-	if err != nil {
+	if !skipped("raw") {
+		d, err := rawCopy(ctx, admin, srcURL, jobs)
+		if err != nil {
+			return err
+		}
+		ms = append(ms, measure{label: fmt.Sprintf("raw COPY pipes, %d at a time (data only)", jobs), d: d})
+	}
+
+	clone := func(label string, args ...string) error {
+		dst, err := benchdb.Recreate(ctx, admin, "dbtwin_bench_twin")
+		if err != nil {
+			return err
+		}
+		defer benchdb.Drop(ctx, admin, "dbtwin_bench_twin")
+		var m measure
+		m.label = label
+		var out []byte
+		m.d, err = benchdb.Time(func() error {
+			cmd := exec.CommandContext(ctx, bin, append([]string{"clone", "--source", srcURL, "--target", dst, "--jobs", J, "--json"}, args...)...)
+			cmd.Env = append(os.Environ(), "DBTWIN_SECRET=bench-secret-0123456789abcdef")
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			out, err = cmd.Output()
+			if cmd.ProcessState != nil {
+				m.rss = benchdb.MaxRSS(cmd.ProcessState)
+			}
+			if err != nil {
+				m.note = fmt.Sprintf("FAILED: %v %s", err, lastLine(stderr.String()))
+			}
+			return nil
+		})
+		var summary struct {
+			PhasesMS map[string]int64 `json:"phases_ms"`
+		}
+		if json.Unmarshal(out, &summary) == nil {
+			m.phases = summary.PhasesMS
+		}
+		ms = append(ms, m)
 		return err
+	}
+	if !skipped("unmasked") {
+		if err := clone("dbtwin clone, unmasked", "--strict=false"); err != nil {
+			return err
+		}
+	}
+	if !skipped("masked") || !skipped("nomask-leak") {
+		cfg := filepath.Join(tmp, "dbtwin.yaml")
+		if out, err := exec.CommandContext(ctx, bin, "init", "--source", srcURL, "-o", cfg).CombinedOutput(); err != nil {
+			return fmt.Errorf("dbtwin init: %w\n%s", err, out)
+		}
+		if !skipped("masked") {
+			if err := clone("dbtwin clone -c init's config (leak scan on)", "-c", cfg); err != nil {
+				return err
+			}
+		}
+		if !skipped("nomask-leak") {
+			if err := clone("the same, --no-verify (no leak scan)", "-c", cfg, "--no-verify"); err != nil {
+				return err
+			}
+		}
+	}
+
+	var base time.Duration
+	if len(ms) > 0 && strings.HasPrefix(ms[0].label, "pg_dump") {
+		base = ms[0].d
+	}
+	fmt.Printf("%-48s %9s  %14s  %9s\n", "run", "seconds", "pg_dump/run", "peak RSS")
+	for _, m := range ms {
+		ratio := "-"
+		if base > 0 {
+			ratio = fmt.Sprintf("%.2f", float64(base)/float64(m.d))
+		}
+		rss := "-"
+		if m.rss > 0 {
+			rss = fmt.Sprintf("%.0f MB", float64(m.rss)/1e6)
+		}
+		fmt.Printf("%-48s %9.1f  %14s  %9s  %s\n", m.label, m.d.Seconds(), ratio, rss, m.note)
+	}
+	fmt.Println()
+	var unmasked, masked time.Duration
+	for _, m := range ms {
+		if len(m.phases) > 0 {
+			fmt.Printf("%s phases: %s\n", m.label, phases(m.phases))
+		}
+		switch {
+		case strings.HasPrefix(m.label, "dbtwin clone, unmasked"):
+			unmasked = m.d
+		case strings.HasPrefix(m.label, "dbtwin clone -c"):
+			masked = m.d
+		}
+	}
+	if unmasked > 0 && masked > 0 {
+		fmt.Printf("\nmasked / unmasked dbtwin: %.2f (goal <= 1.3)\n", float64(masked)/float64(unmasked))
+	}
+	if base > 0 && masked > 0 {
+		fmt.Printf("pg_dump+pg_restore / masked dbtwin: %.2f (goal >= 1.0)\n", float64(base)/float64(masked))
+	}
+	return nil
+}
+
+// rawCopy copies every table with COPY TO | COPY FROM pipes, jobs at a time,
+// into a database holding the source's pre-data schema.
+func rawCopy(ctx context.Context, admin, srcURL string, jobs int) (time.Duration, error) {
+	dst, err := benchdb.Recreate(ctx, admin, "dbtwin_bench_raw")
+	if err != nil {
+		return 0, err
 	}
 	defer benchdb.Drop(ctx, admin, "dbtwin_bench_raw")
 	out, err := exec.CommandContext(ctx, "pg_dump", "--schema-only", "--section=pre-data", "-d", srcURL).Output()
 	if err != nil {
-		return fmt.Errorf("pg_dump pre-data for the raw COPY baseline: %w", err)
+		return 0, fmt.Errorf("pg_dump pre-data for the raw COPY baseline: %w", err)
 	}
-	if err := benchdb.Exec(ctx, rawURL, stripMeta(string(out))); err != nil {
-		return fmt.Errorf("apply pre-data for the raw COPY baseline: %w", err)
+	if err := benchdb.Exec(ctx, dst, stripMeta(string(out))); err != nil {
+		return 0, fmt.Errorf("apply pre-data for the raw COPY baseline: %w", err)
 	}
-	dRaw, err := benchdb.Time(func() error {
-		tables := []string{"events", "order_lines", "orders", "customers"}
+	tables := []string{"subscriptions", "orders", "users", "guest_purchases"}
+	return benchdb.Time(func() error {
 		sem := make(chan struct{}, jobs)
 		var wg sync.WaitGroup
 		errs := make(chan error, len(tables))
 		for _, t := range tables {
 			wg.Add(1)
 			sem <- struct{}{}
-			go func(t string) {
+			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				errs <- benchdb.RawCopy(ctx, srcURL, rawURL, "public."+t)
-			}(t)
+				errs <- benchdb.RawCopy(ctx, srcURL, dst, "public."+t)
+			}()
 		}
 		wg.Wait()
 		close(errs)
@@ -152,21 +240,47 @@ func run(ctx context.Context, sizeMB, jobs int, keep, reuse bool) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
+}
 
-	fmt.Printf("%-34s %9s  %16s\n", "", "time", "throughput")
-	benchdb.Report(os.Stdout, "dbtwin clone (schema+data+verify)", dDbtwin, rows, 0)
-	benchdb.Report(os.Stdout, "pg_dump -Fc | pg_restore -j", dDump, rows, dDbtwin)
-	benchdb.Report(os.Stdout, "raw COPY pipe (data only)", dRaw, rows, dDbtwin)
-	fmt.Printf("\nratio pg_dump|pg_restore / dbtwin: %.2f (goal >= 1.0)\n", float64(dDump)/float64(dDbtwin))
-	dData := time.Duration(summary.PhasesMS["data"]) * time.Millisecond
-	fmt.Printf("ratio dbtwin / raw COPY, whole clone: %.2f (dbtwin also builds indexes and constraints and verifies)\n", float64(dDbtwin)/float64(dRaw))
-	fmt.Printf("ratio dbtwin / raw COPY, data phase:  %.2f (goal <= 1.3)\n", float64(dData)/float64(dRaw))
-	fmt.Printf("dbtwin phases (ms): %v\n", summary.PhasesMS)
-	fmt.Printf("dbtwin peak memory (max RSS):      %.1f MB (goal < 200 MB)\n", float64(peak)/1e6)
-	return nil
+func phases(p map[string]int64) string {
+	order := []string{"plan", "schema", "data", "post-data", "verify", "leak scan"}
+	var parts []string
+	for _, k := range order {
+		if v, ok := p[k]; ok {
+			parts = append(parts, fmt.Sprintf("%s %.1fs", k, float64(v)/1000))
+		}
+	}
+	var rest []string
+	for k := range p {
+		if !contains(order, k) {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		parts = append(parts, fmt.Sprintf("%s %.1fs", k, float64(p[k])/1000))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
 }
 
 func stripMeta(s string) string {

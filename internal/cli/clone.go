@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -48,7 +49,7 @@ func newCloneCommand(e *env) *cobra.Command {
 	f.StringVar(&o.target, "target", "", "target database URL (or DBTWIN_TARGET)")
 	f.StringVarP(&o.configFile, "config", "c", "", "dbtwin.yaml with mask, keep, relations and subset rules")
 	f.BoolVar(&o.replace, "replace", false, "drop everything in a target that already has tables")
-	f.IntVar(&o.jobs, "jobs", 4, "tables copied in parallel")
+	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "tables (and parts of large tables) copied in parallel; default: the number of CPUs")
 	f.BoolVar(&o.jsonOut, "json", false, "print a machine-readable summary (versioned JSON)")
 	f.BoolVar(&o.noVerify, "no-verify", false, "skip the leak scan after a masked clone")
 	f.BoolVar(&o.random, "random", false, "mask with a random key (output differs on every run) instead of DBTWIN_SECRET")

@@ -79,9 +79,39 @@ type Result struct {
 	Raw bool
 }
 
+// Splitter is implemented by snapshots that can read one table as several
+// disjoint parts at once (PostgreSQL: ctid ranges read in the same exported
+// snapshot), so that a database whose bulk is one table still uses every
+// worker.
+type Splitter interface {
+	// SplitTable returns SQL predicates that partition the rows of t into at
+	// most parts disjoint parts of similar size, or nil when t is too small
+	// to be worth splitting or cannot be split.
+	SplitTable(ctx context.Context, t *dbtwin.Table, parts int) ([]string, error)
+}
+
+// unit is one stream of a job: the whole table, or one part of it.
+type unit struct {
+	job   int
+	where string
+}
+
+// jobState accumulates the units of one job into its Result.
+type jobState struct {
+	mu          sync.Mutex
+	pending     int
+	started     bool
+	start       time.Time
+	err         error
+	raw         bool
+	rows, bytes atomic.Int64
+	written     int64
+}
+
 // Run executes the jobs, largest first, and returns one result per job in the
-// jobs' order. On the first error every other job is cancelled and the error
-// (naming the table) is returned.
+// jobs' order. A job whose table the snapshot can split (see Splitter) runs
+// as up to opts.Jobs parts at once. On the first error every other job is
+// cancelled and the error (naming the table) is returned.
 func Run(ctx context.Context, snap dbtwin.Snapshot, target dbtwin.Target, jobs []Job, opts Options) ([]Result, error) {
 	if opts.Jobs < 1 {
 		opts.Jobs = 1
@@ -102,8 +132,12 @@ func Run(ctx context.Context, snap dbtwin.Snapshot, target dbtwin.Target, jobs [
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	units, states, err := planUnits(ctx, snap, jobs, order, opts.Jobs)
+	if err != nil {
+		return make([]Result, len(jobs)), err
+	}
 	results := make([]Result, len(jobs))
-	next := make(chan int)
+	next := make(chan unit)
 	var wg sync.WaitGroup
 	var firstErr error
 	var errOnce sync.Once
@@ -111,22 +145,20 @@ func Run(ctx context.Context, snap dbtwin.Snapshot, target dbtwin.Target, jobs [
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				res, err := runJob(ctx, snap, target, jobs[i], prog, opts.TransformWorkers)
-				results[i] = res
-				if err != nil {
+			for u := range next {
+				if err := runUnit(ctx, snap, target, jobs[u.job], u.where, states[u.job], &results[u.job], prog, opts.TransformWorkers); err != nil {
 					errOnce.Do(func() { firstErr = err })
 					cancel(err)
 				}
 			}
 		}()
 	}
-	for _, i := range order {
+	for _, u := range units {
 		if ctx.Err() != nil {
 			break
 		}
 		select {
-		case next <- i:
+		case next <- u:
 		case <-ctx.Done():
 		}
 	}
@@ -144,42 +176,112 @@ func Run(ctx context.Context, snap dbtwin.Snapshot, target dbtwin.Target, jobs [
 	return results, nil
 }
 
-func runJob(ctx context.Context, snap dbtwin.Snapshot, target dbtwin.Target, job Job, prog Progress, workers int) (Result, error) {
-	name := job.Table.QualifiedName()
-	res := Result{Table: name}
-	start := time.Now()
-	prog.TableStarted(name)
-	// The job's own context is cancelled (deferred last, so run first) before
-	// the stream is closed, so no step stays blocked in a read.
-	ctx, cancelJob := context.WithCancel(ctx)
-	defer cancelJob()
-	req := dbtwin.ReadRequest{Table: job.Table, Columns: job.Columns, Where: job.Where}
-	columns := req.ColumnNames()
-	req.Columns = columns
-	rows, err := snap.Read(ctx, req)
-	if err != nil {
-		err = fmt.Errorf("read %s: %w", name, err)
-		prog.TableDone(name, 0, 0, err)
-		return res, err
+// planUnits splits the jobs (in order) into units: the parts of a table
+// follow each other, so they run at the same time.
+func planUnits(ctx context.Context, snap dbtwin.Snapshot, jobs []Job, order []int, workers int) ([]unit, []*jobState, error) {
+	states := make([]*jobState, len(jobs))
+	var units []unit
+	sp, _ := snap.(Splitter)
+	for _, i := range order {
+		job := jobs[i]
+		var parts []string
+		if sp != nil && workers > 1 && job.Keep == nil {
+			var err error
+			if parts, err = sp.SplitTable(ctx, job.Table, workers); err != nil {
+				return nil, nil, fmt.Errorf("split %s into parts read in parallel: %w", job.Table.QualifiedName(), err)
+			}
+		}
+		if len(parts) < 2 {
+			parts = []string{""}
+		}
+		states[i] = &jobState{pending: len(parts), raw: true}
+		for _, p := range parts {
+			units = append(units, unit{job: i, where: p})
+		}
 	}
-	defer rows.Close()
+	return units, states, nil
+}
 
-	var nrows, nbytes atomic.Int64
+// and joins two SQL predicates.
+func and(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return "(" + a + ") AND (" + b + ")"
+}
+
+// runUnit copies one unit of a job and folds its outcome into the job's
+// state; the last unit of a job fills res and reports the table done.
+func runUnit(ctx context.Context, snap dbtwin.Snapshot, target dbtwin.Target, job Job, part string, st *jobState, res *Result, prog Progress, workers int) error {
+	name := job.Table.QualifiedName()
+	st.mu.Lock()
+	first := !st.started
+	if first {
+		st.started, st.start = true, time.Now()
+	}
+	st.mu.Unlock()
+	if first {
+		prog.TableStarted(name)
+	}
 	stop := make(chan struct{})
-	ticker := time.NewTicker(200 * time.Millisecond)
 	go func() {
+		ticker := time.NewTicker(200 * time.Millisecond)
 		defer ticker.Stop()
 		for {
 			select {
 			case <-stop:
 				return
 			case <-ticker.C:
-				prog.Advance(name, nrows.Load(), nbytes.Load())
+				prog.Advance(name, st.rows.Load(), st.bytes.Load())
 			}
 		}
 	}()
+	written, raw, err := copyUnit(ctx, snap, target, job, part, &st.rows, &st.bytes, workers)
+	close(stop)
 
-	var stream dbtwin.Rows = wrapCounting(rows, &nrows, &nbytes)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.pending--
+	st.written += written
+	st.raw = st.raw && raw
+	if err != nil && st.err == nil {
+		st.err = err
+	}
+	if st.pending > 0 {
+		return err
+	}
+	*res = Result{Table: name, RowsRead: st.rows.Load(), Written: st.written, Bytes: st.bytes.Load(),
+		Duration: time.Since(st.start), Raw: st.raw}
+	if st.raw {
+		// In the raw path rows are counted from the stream's line ends; the
+		// writers' counts are authoritative.
+		res.RowsRead = st.written
+	}
+	prog.TableDone(name, res.Written, res.Bytes, st.err)
+	return err
+}
+
+// copyUnit streams one part of a job's table (part = "": all of it) from the
+// snapshot through the job's filter and transform into the target.
+func copyUnit(ctx context.Context, snap dbtwin.Snapshot, target dbtwin.Target, job Job, part string, nrows, nbytes *atomic.Int64, workers int) (written int64, raw bool, err error) {
+	name := job.Table.QualifiedName()
+	// The unit's own context is cancelled (deferred last, so run first)
+	// before the stream is closed, so no step stays blocked in a read.
+	ctx, cancelJob := context.WithCancel(ctx)
+	defer cancelJob()
+	req := dbtwin.ReadRequest{Table: job.Table, Columns: job.Columns, Where: and(job.Where, part)}
+	columns := req.ColumnNames()
+	req.Columns = columns
+	rows, err := snap.Read(ctx, req)
+	if err != nil {
+		return 0, false, fmt.Errorf("read %s: %w", name, err)
+	}
+	defer rows.Close()
+
+	var stream dbtwin.Rows = wrapCounting(rows, nrows, nbytes)
 	if job.Keep != nil {
 		stream = &filterRows{Rows: stream, keep: job.Keep}
 	}
@@ -205,24 +307,15 @@ func runJob(ctx context.Context, snap dbtwin.Snapshot, target dbtwin.Target, job
 			stream = tr
 		}
 	}
-	_, res.Raw = stream.(dbtwin.RawRows)
-	written, err := target.Write(ctx, job.Table, columns, stream)
+	_, raw = stream.(dbtwin.RawRows)
+	written, err = target.Write(ctx, job.Table, columns, stream)
 	if err == nil {
 		err = stream.Err()
 	}
-	close(stop)
-	res.RowsRead, res.Bytes, res.Written = nrows.Load(), nbytes.Load(), written
-	if res.Raw {
-		// In the raw path rows are counted from the stream's line ends; the
-		// writer's count is authoritative.
-		res.RowsRead = written
-	}
-	res.Duration = time.Since(start)
 	if err != nil {
 		err = fmt.Errorf("copy %s: %w", name, err)
 	}
-	prog.TableDone(name, res.Written, res.Bytes, err)
-	return res, err
+	return written, raw, err
 }
 
 // identity is the transform of an observed job without one.
