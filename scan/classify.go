@@ -402,8 +402,10 @@ func classifyColumn(table string, col *dbtwin.Column, values []string, now time.
 	vs := collect(group, values, now, group == "text")
 	mk := func(c *candidate) *PII {
 		conf := math.Round(c.conf*100) / 100
-		return &PII{Table: table, Column: col.Name, Category: c.cat, Confidence: conf, Level: levelOf(conf),
+		p := &PII{Table: table, Column: col.Name, Category: c.cat, Confidence: conf, Level: levelOf(conf),
 			Evidence: c.evidence, Suggest: suggestion(c.cat, col.Kind)}
+		keepShape(p, values)
+		return p
 	}
 	// JSON documents (a json column, or text holding JSON).
 	if vs.json != nil && vs.json.docs > 0 && (group == "json" || vs.json.docs*2 >= vs.n) {

@@ -132,6 +132,9 @@ func ruleFor(p PII) string {
 		}
 		return "{transformer: json, paths: {" + strings.Join(parts, ", ") + "}}"
 	}
+	if p.Style != "" {
+		return "{transformer: " + p.Suggest + ", style: " + p.Style + "}"
+	}
 	return p.Suggest
 }
 

@@ -47,6 +47,10 @@ type PII struct {
 	Evidence []string `json:"evidence"`
 	// Suggest names the masking transformer proposed for the column.
 	Suggest string `json:"suggest"`
+	// Style is the transformer style proposed to keep the column's shape
+	// ("fpe" when the sample has more distinct values than the suggested
+	// dictionary could write), "" for the transformer's default.
+	Style string `json:"style,omitempty"`
 	// Paths lists, for json_pii, the key paths holding personal data.
 	Paths []PathPII `json:"paths,omitempty"`
 }
