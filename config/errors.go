@@ -35,7 +35,9 @@ func Errorf(pos Pos, format string, args ...any) *Error {
 	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
 }
 
-// Errors is a list of config problems, reported together.
+// Errors is a list of config problems, reported together. A list built by
+// Parse or Validate holds at most MaxErrors problems in file order, then one
+// that says how many more there were.
 type Errors []*Error
 
 // Error lists every problem, one per line.
@@ -56,6 +58,11 @@ func (es Errors) Unwrap() []error {
 	return out
 }
 
+// full reports whether MaxErrors problems are collected already (so the
+// costlier parts of further messages, like suggestions, can be skipped).
+func (es Errors) full() bool { return len(es) >= MaxErrors }
+
+// err sorts the problems by position and keeps the first MaxErrors.
 func (es Errors) err() error {
 	if len(es) == 0 {
 		return nil
@@ -66,6 +73,11 @@ func (es Errors) err() error {
 		}
 		return es[i].Pos.Column < es[j].Pos.Column
 	})
+	if len(es) > MaxErrors {
+		more := len(es) - MaxErrors
+		es = append(es[:MaxErrors:MaxErrors], &Error{Pos: Pos{File: es[0].Pos.File},
+			Msg: fmt.Sprintf("… and %s more problem(s) not listed: fix the ones above first", textutil.Thousands(int64(more)))})
+	}
 	return es
 }
 

@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"regexp"
@@ -11,17 +12,53 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
+// MaxSize is the largest config file Load accepts: a config for thousands
+// of tables is well under a megabyte, and a bigger file is almost certainly
+// not a dbtwin config (parsing it would take long and much memory).
+const MaxSize = 8 << 20
+
+// MaxErrors is how many problems an error lists; the rest are counted.
+const MaxErrors = 20
+
 // Load reads and parses a config file.
 func Load(path string) (*Config, error) {
+	return LoadContext(context.Background(), path)
+}
+
+// LoadContext is Load that gives up when ctx is cancelled (Ctrl-C,
+// SIGTERM): parsing a large file does not delay the exit.
+func LoadContext(ctx context.Context, path string) (*Config, error) {
+	if st, err := os.Stat(path); err == nil && st.Size() > MaxSize {
+		return nil, Errorf(Pos{File: path}, "the file is %.1f MiB; a dbtwin config is at most %d MiB: is it the right file?",
+			float64(st.Size())/(1<<20), MaxSize>>20)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w (give an existing file with -c, or run dbtwin init to write one)", err)
 	}
-	return Parse(path, data)
+	type result struct {
+		cfg *Config
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		cfg, err := Parse(path, data)
+		done <- result{cfg, err}
+	}()
+	select {
+	case r := <-done:
+		return r.cfg, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("read config %s: %w", path, ctx.Err())
+	}
 }
 
 // Parse parses config text; file names the source in messages.
 func Parse(file string, data []byte) (*Config, error) {
+	if len(data) > MaxSize {
+		return nil, Errorf(Pos{File: file}, "the config is %.1f MiB; a dbtwin config is at most %d MiB: is it the right file?",
+			float64(len(data))/(1<<20), MaxSize>>20)
+	}
 	p := &parser{file: file}
 	cfg := &Config{File: file}
 	var doc yaml.Node
@@ -81,6 +118,10 @@ func (p *parser) mapping(n *yaml.Node, what string, allowed []string, fn func(ke
 		}
 		seen[key] = true
 		if allowed != nil && !contains(allowed, key) {
+			if p.errs.full() {
+				p.errorf(k, "unknown key %q in %s", key, what)
+				continue
+			}
 			p.errorf(k, "unknown key %q in %s%s; allowed: %s", key, what, Suggest(key, allowed), strings.Join(allowed, ", "))
 			continue
 		}

@@ -23,7 +23,9 @@ func Validate(cfg *Config, s *dbtwin.Schema) error {
 		}
 		var names []string
 		for _, c := range t.Columns {
-			names = append(names, t.QualifiedName()+"."+c.Name)
+			if !errs.full() { // past MaxErrors, messages are only counted
+				names = append(names, t.QualifiedName()+"."+c.Name)
+			}
 		}
 		errs = append(errs, Errorf(pos, "column %q does not exist in table %s%s", name, t.QualifiedName(),
 			Suggest(t.QualifiedName()+"."+name, names)))

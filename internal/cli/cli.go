@@ -89,7 +89,7 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	var p problemError
 	if errors.As(err, &p) {
-		fmt.Fprintf(stderr, "dbtwin: %v\n", err)
+		fmt.Fprintf(stderr, "dbtwin: %s\n", dbtwin.RedactText(err.Error()))
 		return ExitProblem
 	}
 	msg := err.Error()
@@ -97,6 +97,8 @@ func exitCode(err error, stderr io.Writer) int {
 		msg = "interrupted: " + strings.TrimPrefix(msg, context.Canceled.Error()+": ")
 	}
 	msg = strings.ReplaceAll(msg, dbtwin.ErrUsage.Error()+": ", "")
+	// Last line of defence: no database URL's password reaches the terminal.
+	msg = dbtwin.RedactText(msg)
 	fmt.Fprintf(stderr, "dbtwin: error: %s\n", msg)
 	if strings.HasPrefix(err.Error(), "unknown command") {
 		fmt.Fprintln(stderr, "run dbtwin --help for the list of commands")

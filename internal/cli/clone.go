@@ -72,7 +72,7 @@ func runClone(e *env, o *cloneOptions, strict *bool) error {
 	var cfg *config.Config
 	if o.configFile != "" {
 		var err error
-		if cfg, err = config.Load(o.configFile); err != nil {
+		if cfg, err = config.LoadContext(e.ctx, o.configFile); err != nil {
 			return err
 		}
 	}

@@ -65,7 +65,7 @@ func runPlan(e *env, o *planOptions) error {
 	cfg := &config.Config{Version: 1}
 	if o.configFile != "" {
 		var err error
-		if cfg, err = config.Load(o.configFile); err != nil {
+		if cfg, err = config.LoadContext(e.ctx, o.configFile); err != nil {
 			return err
 		}
 	}

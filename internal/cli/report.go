@@ -70,7 +70,7 @@ func runReport(e *env, o *reportOptions, files []string) error {
 		}
 	}
 	if o.configFile != "" {
-		cfg, err := config.Load(o.configFile)
+		cfg, err := config.LoadContext(e.ctx, o.configFile)
 		if err != nil {
 			return err
 		}

@@ -74,7 +74,7 @@ func runSnapshotCreate(e *env, o *cloneOptions, output, checksFile string, stric
 	var cfg *config.Config
 	if o.configFile != "" {
 		var err error
-		if cfg, err = config.Load(o.configFile); err != nil {
+		if cfg, err = config.LoadContext(e.ctx, o.configFile); err != nil {
 			return err
 		}
 	}

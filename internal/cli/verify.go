@@ -48,7 +48,7 @@ func runVerify(e *env, o *verifyOptions) error {
 	cfg := &config.Config{Version: 1}
 	if o.configFile != "" {
 		var err error
-		if cfg, err = config.Load(o.configFile); err != nil {
+		if cfg, err = config.LoadContext(e.ctx, o.configFile); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,32 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Main runs dbtwin as the command does: SIGINT (Ctrl-C) or SIGTERM cancels
+// every phase (reading the config, the scan, the copy, the post-data, the
+// checks); the run then cleans up what it must (an interrupted clone empties
+// its target) and exits 2. A second signal during the cleanup ends the
+// process at once.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-ctx.Done():
+			// Restore the default handling: the next signal kills.
+			stop()
+			fmt.Fprintln(stderr, "dbtwin: interrupted: stopping and cleaning up (signal again to quit at once)")
+		case <-done:
+		}
+	}()
+	return Run(ctx, args, stdin, stdout, stderr)
+}

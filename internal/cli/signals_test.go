@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dbtwin/dbtwin/internal/dbtest"
+)
+
+// The test binary re-executes itself as the dbtwin command (cli.Main, signal
+// handling included) when DBTWIN_TEST_AS_CLI is set.
+func init() {
+	if os.Getenv("DBTWIN_TEST_AS_CLI") == "1" {
+		os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
+}
+
+// startCLI runs dbtwin (this test binary as the command) in a process.
+func startCLI(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "DBTWIN_TEST_AS_CLI=1")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, &out
+}
+
+// waitExit waits for the process; a process that does not end within a
+// minute after its signal is the failure this test exists for.
+func waitExit(t *testing.T, cmd *exec.Cmd) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+		return cmd.ProcessState.ExitCode()
+	case <-time.After(time.Minute):
+		cmd.Process.Kill()
+		t.Fatal("dbtwin did not exit within a minute of SIGTERM")
+	}
+	return -1
+}
+
+// Issue 14, item 9: SIGTERM during a clone stops it, empties the target and
+// exits 2; the same signal while a large config is being read ends the run
+// too.
+func TestSignalsCancelEveryPhase(t *testing.T) {
+	src, dst := dbtest.Postgres(t), dbtest.Postgres(t)
+	dbtest.Exec(t, src, `CREATE TABLE big AS SELECT g AS id, md5(g::text) AS s FROM generate_series(1, 1500000) g;
+ALTER TABLE big ADD PRIMARY KEY (id);`)
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		cmd, out := startCLI(t, "clone", "--source", src, "--target", dst, "--strict=false", "--replace")
+		// Signal once the copy has started (the target has the table).
+		deadline := time.Now().Add(time.Minute)
+		for dbtest.QueryInt(t, dst, "SELECT count(*) FROM pg_tables WHERE tablename = 'big'") == 0 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		cmd.Process.Signal(sig)
+		code := waitExit(t, cmd)
+		if code == 0 {
+			t.Logf("%v: the clone finished before the signal arrived; nothing to check", sig)
+			continue
+		}
+		if code != 2 || !strings.Contains(out.String(), "interrupted") {
+			t.Errorf("%v: exit %d\n%s", sig, code, out)
+		}
+		if n := dbtest.QueryInt(t, dst, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"); n != 0 {
+			t.Errorf("%v: the interrupted clone left %d tables in the target", sig, n)
+		}
+	}
+	// A config big enough to take a while to read.
+	var b strings.Builder
+	b.WriteString("version: 1\nmask:\n  public.big:\n")
+	for i := 0; b.Len() < 7<<20; i++ {
+		fmt.Fprintf(&b, "    unknown_column_%07d: email\n", i)
+	}
+	cfg := writeTemp(t, "dbtwin.yaml", b.String())
+	cmd, out := startCLI(t, "plan", "--source", src, "-c", cfg)
+	time.Sleep(100 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGTERM)
+	if code := waitExit(t, cmd); code != 2 {
+		t.Errorf("plan with a large config: exit %d\n%s", code, out)
+	}
+	if out.Len() > 20000 {
+		t.Errorf("plan printed %d bytes for a config with many problems", out.Len())
+	}
+}
