@@ -215,3 +215,42 @@ mask:
     BillingPostalCode: postcode
 keep: [Track.Composer]
 `
+
+// Fidelity checks run against the aggregates a snapshot recorded with
+// --checks (fan-out and profile here; overlap in the workflow test); a
+// snapshot made without them says how to record them.
+func TestSnapshotRecordedBaseline(t *testing.T) {
+	dir := t.TempDir()
+	src := dbtest.CopyFile(t, dbtest.SQLiteFixture(t, "chinook"))
+	checks := filepath.Join(dir, "checks.yaml")
+	if err := os.WriteFile(checks, []byte(`version: 1
+checks:
+  - name: invoices per customer as in production
+    fanout: {from: "Invoice(CustomerId)", to: "Customer(CustomerId)", tolerance: 0.01}
+  - name: company shape as in production
+    profile: {table: Customer, column: Company, null_fraction: 0.01, distinct_ratio: 0.01}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	with, without := filepath.Join(dir, "with.dbtwin"), filepath.Join(dir, "without.dbtwin")
+	mustRun(t, "snapshot", "create", "--source", src, "--strict=false", "--checks", checks, "-o", with)
+	mustRun(t, "snapshot", "create", "--source", src, "--strict=false", "-o", without)
+	twin := filepath.Join(dir, "twin.db")
+	mustRun(t, "snapshot", "restore", with, "--target", twin)
+	if err := os.Remove(src); err != nil { // production is gone
+		t.Fatal(err)
+	}
+	out := mustRun(t, "check", "--db", twin, checks, "--baseline", with)
+	for _, want := range []string{"invoices per customer as in production", "company shape as in production"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+	code, _, errOut := run(t, "check", "--db", twin, checks, "--baseline", without)
+	if code != ExitError || !strings.Contains(errOut, "records no fidelity baseline") || !strings.Contains(errOut, "--checks") {
+		t.Errorf("baseline from a snapshot without --checks: exit %d, %s", code, errOut)
+	}
+	if !strings.Contains(mustRun(t, "snapshot", "inspect", with, "--format", "json"), `"baseline": true`) {
+		t.Errorf("inspect does not show the recorded baseline")
+	}
+}
