@@ -112,6 +112,7 @@ func Create(ctx context.Context, opt CreateOptions) (*CreateResult, error) {
 			}
 		}
 		sort.Strings(m.Masked)
+		m.LeakScanSkipped = opt.Clone.NoLeakScan && len(m.Masked) > 0
 		if r := res.LeakReport; r != nil {
 			ls := &LeakSummary{OK: r.OK(), Leaks: r.Leaks(), Digests: r.Digests, Tables: r.Tables,
 				RowsScanned: r.RowsScanned, CellsScanned: r.CellsScanned}

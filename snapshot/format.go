@@ -91,6 +91,9 @@ type Manifest struct {
 	// LeakScan summarises the leak scan the snapshot passed (nil when no
 	// column was masked or the scan was skipped).
 	LeakScan *LeakSummary `json:"leak_scan,omitempty"`
+	// LeakScanSkipped is true when columns were masked but the leak scan
+	// was switched off (clone.Options.NoLeakScan).
+	LeakScanSkipped bool `json:"leak_scan_skipped,omitempty"`
 	// Baseline holds production's side of fidelity checks (aggregates
 	// only), for `dbtwin check --baseline FILE`.
 	Baseline json.RawMessage `json:"baseline,omitempty"`

@@ -23,7 +23,9 @@ type Info struct {
 	Masked        []string  `json:"masked_columns"`
 	// LeakScan is nil when nothing was masked (no scan ran).
 	LeakScan *LeakSummary `json:"leak_scan"`
-	Tables   []TableInfo  `json:"tables"`
+	// LeakScanSkipped is true when the snapshot was made with --no-verify.
+	LeakScanSkipped bool        `json:"leak_scan_skipped"`
+	Tables          []TableInfo `json:"tables"`
 	// Rows, RawBytes and Bytes are the totals over the tables.
 	Rows     int64 `json:"rows"`
 	RawBytes int64 `json:"raw_bytes"`
@@ -51,7 +53,7 @@ func (s *File) Info() *Info {
 	h, m := &s.Header, &s.Manifest
 	in := &Info{Version: 1, Format: FormatVersion, Path: s.name, Size: s.Size, Engine: h.Engine, ServerVersion: h.ServerVersion,
 		Source: h.Source, SourceID: h.SourceIdentity, Created: h.Created, Finished: m.Finished, DurationMS: m.Duration.Milliseconds(),
-		ConfigDigest: m.ConfigDigest, Subset: m.Subset, Masked: m.Masked, LeakScan: m.LeakScan,
+		ConfigDigest: m.ConfigDigest, Subset: m.Subset, Masked: m.Masked, LeakScan: m.LeakScan, LeakScanSkipped: m.LeakScanSkipped,
 		HeaderSHA256: m.HeaderSHA256, Baseline: len(m.Baseline) > 0}
 	if in.Masked == nil {
 		in.Masked = []string{}
