@@ -17,7 +17,7 @@ import (
 )
 
 // DB is a test's own twin database. It embeds the *sql.DB, so it can be used
-// as one; the test must not close it (Cleanup does).
+// as one; the test must not close it (Cleanup, or Copy's release, does).
 type DB struct {
 	*sql.DB
 	// URL is the database's dbtwin URL: postgres://…/dbtwintest_… for
@@ -86,49 +86,21 @@ func New(t testing.TB, source string, opts ...Option) *sql.DB {
 // Open is New returning the database with its URL and dialect.
 func Open(t testing.TB, source string, opts ...Option) *DB {
 	t.Helper()
-	o := options{timeout: 10 * time.Minute}
-	for _, opt := range opts {
-		opt(&o)
-	}
+	o := newOptions(opts)
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
-	var db *DB
-	var err error
-	if path, ok := snapshotPath(source); ok {
-		var pg *pgSource
-		var lite *sqliteSource
-		if pg, lite, err = snapshotSource(path, o); err == nil && pg != nil {
-			db, err = newPostgres(ctx, t, pg)
-		} else if err == nil {
-			db, err = newSQLite(ctx, t, lite)
-		}
-	} else {
-		u, perr := dbtwin.ParseURL(source)
-		if perr != nil {
-			t.Fatalf("dbtwintest: source (a twin's URL or a snapshot file): %v", perr)
-		}
-		switch u.Engine {
-		case "postgres":
-			var pg *pgSource
-			if pg, err = urlSource(u, o); err == nil {
-				db, err = newPostgres(ctx, t, pg)
-			}
-		case "sqlite":
-			var lite *sqliteSource
-			if lite, err = fileSource(u); err == nil {
-				db, err = newSQLite(ctx, t, lite)
-			}
-		default:
-			t.Fatalf("dbtwintest: source %s: engine %q is not supported (PostgreSQL and SQLite are)", u.Redacted(), u.Engine)
-		}
-	}
+	db, release, err := create(ctx, source, o, t.Name(), t.TempDir())
 	if err != nil {
-		var un *unavailableError
-		if errors.As(err, &un) {
+		if errors.Is(err, ErrUnavailable) {
 			unavailable(t, "%v", err)
 		}
 		t.Fatalf("dbtwintest: %v", err)
 	}
+	t.Cleanup(func() {
+		if err := release(); err != nil {
+			t.Logf("dbtwintest: %v", err)
+		}
+	})
 	db.t = t
 	for _, path := range o.checks {
 		if rep := db.runChecks(path); rep != nil && rep.ExitCode() != 0 {
@@ -138,41 +110,120 @@ func Open(t testing.TB, source string, opts ...Option) *DB {
 	return db
 }
 
+// ErrUnavailable matches (errors.Is) the error of Copy when the PostgreSQL
+// server cannot be reached.
+var ErrUnavailable = errors.New("database server unavailable")
+
+// Copy makes a fresh database holding source's twin outside a test: for
+// TestMain, a development server, a script or an example. It works as New
+// does (same sources, templates and options; WithChecks makes Copy fail when
+// a check fails) and returns release, which closes the database and drops
+// or deletes it: call it when done. label appears in the PostgreSQL
+// database's name.
+func Copy(ctx context.Context, source, label string, opts ...Option) (db *DB, release func() error, err error) {
+	o := newOptions(opts)
+	dir, err := os.MkdirTemp("", "dbtwintest-")
+	if err != nil {
+		return nil, nil, fmt.Errorf("temporary directory: %w", err)
+	}
+	db, rel, err := create(ctx, source, o, label, dir)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	release = func() error {
+		err := rel()
+		if rerr := os.RemoveAll(dir); err == nil && rerr != nil {
+			err = fmt.Errorf("remove %s: %w", dir, rerr)
+		}
+		return err
+	}
+	for _, path := range o.checks {
+		if err := check.Must(ctx, db.DB, db.Dialect, path); err != nil {
+			_ = release()
+			return nil, nil, fmt.Errorf("checks %s on the copy: %w", path, err)
+		}
+	}
+	return db, release, nil
+}
+
+func newOptions(opts []Option) options {
+	o := options{timeout: 10 * time.Minute}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// create makes the database: label names it (PostgreSQL), dir holds it
+// (SQLite). release closes and removes it.
+func create(ctx context.Context, source string, o options, label, dir string) (*DB, func() error, error) {
+	if path, ok := snapshotPath(source); ok {
+		pg, lite, err := snapshotSource(path, o)
+		if err != nil {
+			return nil, nil, err
+		}
+		if pg != nil {
+			return newPostgres(ctx, label, pg)
+		}
+		return newSQLite(ctx, dir, lite)
+	}
+	u, err := dbtwin.ParseURL(source)
+	if err != nil {
+		return nil, nil, fmt.Errorf("source (a twin's URL or a snapshot file): %w", err)
+	}
+	switch u.Engine {
+	case "postgres":
+		pg, err := urlSource(u, o)
+		if err != nil {
+			return nil, nil, err
+		}
+		return newPostgres(ctx, label, pg)
+	case "sqlite":
+		lite, err := fileSource(u)
+		if err != nil {
+			return nil, nil, err
+		}
+		return newSQLite(ctx, dir, lite)
+	}
+	return nil, nil, fmt.Errorf("source %s: engine %q is not supported (PostgreSQL and SQLite are)", u.Redacted(), u.Engine)
+}
+
 // Check runs the checks file at path (a checks.yaml) against the test's
 // database now, e.g. after the code under test wrote to it, and reports
 // every failed check with t.Errorf (the test goes on). It returns the report,
-// or nil when the file could not be loaded or run (also reported).
+// or nil when the file could not be loaded or run (also reported). On a DB
+// from Copy, which has no test, it only returns the report.
 func (db *DB) Check(path string) *check.Report {
-	db.t.Helper()
+	if db.t != nil {
+		db.t.Helper()
+	}
 	return db.runChecks(path)
 }
 
 func (db *DB) runChecks(path string) *check.Report {
-	t := db.t
-	t.Helper()
+	errorf := func(format string, args ...any) {}
+	if db.t != nil {
+		db.t.Helper()
+		errorf = db.t.Errorf
+	}
 	f, err := check.Load(path)
 	if err != nil {
-		t.Errorf("dbtwintest: checks %s: %v", path, err)
+		errorf("dbtwintest: checks %s: %v", path, err)
 		return nil
 	}
 	rep, err := check.Run(context.Background(), db.DB, db.Dialect, f, check.Options{})
 	if err != nil {
-		t.Errorf("dbtwintest: run checks %s: %v", path, err)
+		errorf("dbtwintest: run checks %s: %v", path, err)
 		return nil
 	}
 	if rep.ExitCode() != 0 {
 		var b strings.Builder
 		_ = check.WriteText(&b, rep)
-		t.Errorf("dbtwintest: checks %s failed on %s:\n%s", path, db.Name, b.String())
+		errorf("dbtwintest: checks %s failed on %s:\n%s", path, db.Name, b.String())
 	}
 	return rep
 }
-
-// unavailableError is a server that cannot be reached.
-type unavailableError struct{ err error }
-
-func (e *unavailableError) Error() string { return e.err.Error() }
-func (e *unavailableError) Unwrap() error { return e.err }
 
 // unavailable skips the test, or fails it when CI=true.
 func unavailable(t testing.TB, format string, args ...any) {

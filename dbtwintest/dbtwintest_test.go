@@ -3,6 +3,7 @@ package dbtwintest
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dbtwin/dbtwin/check"
 	"github.com/dbtwin/dbtwin/internal/dbtest"
 	"github.com/dbtwin/dbtwin/internal/demo"
 )
@@ -371,5 +373,36 @@ func TestChecks(t *testing.T) {
 				t.Fatalf("fatals %q, errors %q", r.fatals, r.errs)
 			}
 		})
+	}
+}
+
+// Copy works outside a test: a private database, gone after release; an
+// unreachable server is ErrUnavailable.
+func TestCopy(t *testing.T) {
+	src := postgresProduction(t)
+	admin, _ := withDatabase(src, "postgres")
+	db, release, err := Copy(context.Background(), src, "copy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var users int
+	if err := db.QueryRow("SELECT count(*) FROM users").Scan(&users); err != nil || users != sizes.Users {
+		t.Fatalf("users: %d, %v", users, err)
+	}
+	if err := release(); err != nil {
+		t.Fatal(err)
+	}
+	if n := dbtest.QueryInt(t, admin, "SELECT count(*) FROM pg_database WHERE datname = '"+db.Name+"'"); n != 0 {
+		t.Fatalf("%s still exists after release", db.Name)
+	}
+	_, _, err = Copy(context.Background(), "postgres://nobody@127.0.0.1:1/twin?connect_timeout=2", "copy", WithTimeout(10*time.Second))
+	if !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("unreachable server: %v, want ErrUnavailable", err)
+	}
+	dir := t.TempDir()
+	failing := filepath.Join(dir, "after.yaml")
+	_ = os.WriteFile(failing, []byte(afterChecks), 0o644)
+	if _, _, err := Copy(context.Background(), src, "copy", WithChecks(failing)); !errors.Is(err, check.ErrChecksFailed) {
+		t.Fatalf("Copy with a failing check: %v, want ErrChecksFailed", err)
 	}
 }

@@ -14,6 +14,9 @@
 // PostgreSQL URL or a SQLite file, or a snapshot file made with `dbtwin
 // snapshot create` (or snapshot.Create). It is only read.
 //
+// Copy does the same outside a test (TestMain, a development server, a
+// script) and returns a release function instead of using t.Cleanup.
+//
 // # PostgreSQL
 //
 // The first New for a source in a test process prepares a template database

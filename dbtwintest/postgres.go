@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -95,10 +94,10 @@ func urlSource(src *dbtwin.URL, o options) (*pgSource, error) {
 	}, nil
 }
 
-func newPostgres(ctx context.Context, t testing.TB, src *pgSource) (*DB, error) {
+func newPostgres(ctx context.Context, label string, src *pgSource) (*DB, func() error, error) {
 	adm, err := adminDB(src.admin)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	pgMu.Lock()
 	st := pgStates[src.key]
@@ -109,24 +108,25 @@ func newPostgres(ctx context.Context, t testing.TB, src *pgSource) (*DB, error) 
 	pgMu.Unlock()
 	st.once.Do(func() { st.name, st.err = prepareTemplate(ctx, adm, src) })
 	if st.err != nil {
-		return nil, st.err
+		return nil, nil, st.err
 	}
 
-	name := testDBName(t)
+	name := testDBName(label)
 	if _, err := adm.ExecContext(ctx, "CREATE DATABASE "+quoteIdent(name)+" TEMPLATE "+quoteIdent(st.name)); err != nil {
-		return nil, fmt.Errorf("create test database %s from template %s: %w", name, st.name, err)
+		return nil, nil, fmt.Errorf("create test database %s from template %s: %w", name, st.name, err)
 	}
-	drop := func() {
+	drop := func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		if _, err := adm.ExecContext(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(name)+" WITH (FORCE)"); err != nil {
-			t.Logf("dbtwintest: drop test database %s: %v (drop it by hand: DROP DATABASE %s)", name, err, name)
+			return fmt.Errorf("drop test database %s: %w (drop it by hand: DROP DATABASE %s)", name, err, name)
 		}
+		return nil
 	}
 	dbURL, err := withDatabase(src.base, name)
 	if err != nil {
-		drop()
-		return nil, err
+		_ = drop()
+		return nil, nil, err
 	}
 	db, err := sql.Open("pgx", dbURL)
 	if err == nil {
@@ -136,14 +136,14 @@ func newPostgres(ctx context.Context, t testing.TB, src *pgSource) (*DB, error) 
 		if db != nil {
 			_ = db.Close()
 		}
-		drop()
-		return nil, fmt.Errorf("connect to test database %s: %w", name, err)
+		_ = drop()
+		return nil, nil, fmt.Errorf("connect to test database %s: %w", name, err)
 	}
-	t.Cleanup(func() {
+	release := func() error {
 		_ = db.Close()
-		drop()
-	})
-	return &DB{DB: db, URL: dbURL, Dialect: "postgres", Name: name}, nil
+		return drop()
+	}
+	return &DB{DB: db, URL: dbURL, Dialect: "postgres", Name: name}, release, nil
 }
 
 // prepareTemplate returns the name of a complete template database holding
@@ -154,7 +154,7 @@ func newPostgres(ctx context.Context, t testing.TB, src *pgSource) (*DB, error) 
 func prepareTemplate(ctx context.Context, adm *sql.DB, src *pgSource) (string, error) {
 	if err := adm.PingContext(ctx); err != nil {
 		if unreachable(err) {
-			return "", &unavailableError{fmt.Errorf("PostgreSQL server of %s is not reachable: %w", dbtwin.RedactURL(src.admin), err)}
+			return "", fmt.Errorf("%w: PostgreSQL server of %s is not reachable: %w", ErrUnavailable, dbtwin.RedactURL(src.admin), err)
 		}
 		return "", fmt.Errorf("connect to admin database %s: %w (give one whose role may CREATE DATABASE with WithAdminURL)", dbtwin.RedactURL(src.admin), err)
 	}
@@ -281,9 +281,9 @@ FROM pg_database d WHERE d.datname = current_database()`).Scan(&oid, &st.encodin
 }
 
 // testDBName makes a unique database name that shows which test it is for.
-func testDBName(t testing.TB) string {
+func testDBName(label string) string {
 	var b strings.Builder
-	for _, r := range strings.ToLower(t.Name()) {
+	for _, r := range strings.ToLower(label) {
 		if b.Len() >= 30 {
 			break
 		}

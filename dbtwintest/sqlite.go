@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"testing"
 
 	"github.com/dbtwin/dbtwin"
 )
@@ -72,17 +71,25 @@ func fileState(abs string) (string, error) {
 	return fmt.Sprintf("%s|%d|%d", abs, fi.Size(), fi.ModTime().UnixNano()), nil
 }
 
-func newSQLite(ctx context.Context, t testing.TB, src *sqliteSource) (*DB, error) {
+func newSQLite(ctx context.Context, dir string, src *sqliteSource) (*DB, func() error, error) {
 	v, _ := sqliteStates.LoadOrStore(src.key, &sqliteTemplate{})
 	st := v.(*sqliteTemplate)
 	st.once.Do(func() { st.path, st.err = prepareSQLiteTemplate(ctx, src) })
 	if st.err != nil {
-		return nil, st.err
+		return nil, nil, st.err
 	}
 
-	path := filepath.Join(t.TempDir(), "twin.db")
+	path := filepath.Join(dir, "twin.db")
 	if err := copyFile(st.path, path); err != nil {
-		return nil, fmt.Errorf("copy template %s for the test: %w", st.path, err)
+		return nil, nil, fmt.Errorf("copy template %s for the test: %w", st.path, err)
+	}
+	release := func() error {
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			if err := os.Remove(path + suffix); err != nil && !os.IsNotExist(err) {
+				return fmt.Errorf("remove test database: %w", err)
+			}
+		}
+		return nil
 	}
 	db, err := sql.Open("sqlite", sqliteDSN(path))
 	if err == nil {
@@ -92,10 +99,13 @@ func newSQLite(ctx context.Context, t testing.TB, src *sqliteSource) (*DB, error
 		if db != nil {
 			_ = db.Close()
 		}
-		return nil, fmt.Errorf("open test database %s: %w", path, err)
+		_ = release()
+		return nil, nil, fmt.Errorf("open test database %s: %w", path, err)
 	}
-	t.Cleanup(func() { _ = db.Close() }) // runs before t.TempDir's removal
-	return &DB{DB: db, URL: "sqlite:" + path, Dialect: "sqlite", Name: path}, nil
+	return &DB{DB: db, URL: "sqlite:" + path, Dialect: "sqlite", Name: path}, func() error {
+		_ = db.Close()
+		return release()
+	}, nil
 }
 
 // prepareSQLiteTemplate writes a copy of the source to the shared temporary
