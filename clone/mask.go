@@ -27,7 +27,8 @@ type ruleAt struct {
 // Masking is the resolved masking of a whole schema: every column's rule,
 // including rules propagated along foreign keys and configured relations.
 type Masking struct {
-	rules map[colRef]ruleAt
+	rules  map[colRef]ruleAt
+	engine string
 	// Unmasked lists columns whose names say they hold personal data but
 	// that have no rule and are not kept.
 	Unmasked []string
@@ -61,7 +62,7 @@ func (m *Masking) Len() int { return len(m.rules) }
 // the partitions of a partitioned table. Linked columns must be masked
 // identically or the references would break; conflicting rules are errors.
 func ResolveMasking(schema *dbtwin.Schema, cfg *config.Config) (*Masking, error) {
-	m := &Masking{rules: map[colRef]ruleAt{}}
+	m := &Masking{rules: map[colRef]ruleAt{}, engine: schema.Engine}
 	var errs config.Errors
 	for _, tm := range cfg.Mask {
 		t := schema.Table(tm.Table)
@@ -114,6 +115,9 @@ func ResolveMasking(schema *dbtwin.Schema, cfg *config.Config) (*Masking, error)
 	sort.Strings(m.Unmasked)
 	if len(errs) > 0 {
 		return nil, errs
+	}
+	if err := m.checkTypes(schema); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -256,6 +260,55 @@ func buildMaskers(masker *mask.Masker, m *Masking, p *jobPlan) error {
 		p.maskedColumns += len(tm.Masked())
 	}
 	return nil
+}
+
+// valueFreeTransformers write no value derived from the original (or keep
+// it): they fit any column whose type accepts their literal.
+var valueFreeTransformers = map[string]bool{"null": true, "constant": true, "keep": true}
+
+// checkTypes refuses, before any data moves, a rule whose output cannot be
+// a value of its PostgreSQL column's type: ranges, xml, bit strings,
+// hstore, geometric and full-text types and the other types outside the
+// text, number, date, JSON and UUID families parse their input, and the
+// transformers write text, digits or dates. (hstore keys and NULLs, range
+// bounds, bit strings would be mangled or refused mid-load.) Those columns
+// take null, constant or keep; inet and cidr also take ip.
+func (m *Masking) checkTypes(schema *dbtwin.Schema) error {
+	if m.engine != "postgres" {
+		return nil
+	}
+	var errs config.Errors
+	for ref, r := range m.rules {
+		t, col, spec := schema.Table(ref.table), ref.column, r.spec
+		if t == nil {
+			continue
+		}
+		c := t.Column(col)
+		if c == nil || c.Kind != dbtwin.KindOther || valueFreeTransformers[spec.Transformer] {
+			continue
+		}
+		base := strings.ToLower(c.Type)
+		if spec.Transformer == "ip" && (strings.HasPrefix(base, "inet") || strings.HasPrefix(base, "cidr")) {
+			continue
+		}
+		msg := fmt.Sprintf("rule %s cannot mask %s.%s: its type %s parses its values and the rule's output would not be one "+
+			"(it would fail in the middle of the load or change the value's structure); use null, constant (a valid %s literal) or keep, "+
+			"or remove the rule", spec.Transformer, t.QualifiedName(), col, c.Type, c.Type)
+		if r.via != "" {
+			msg += " (rule applied through a " + r.via + ")"
+		}
+		errs = append(errs, config.Errorf(r.pos, "%s", msg))
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	sort.Slice(errs, func(i, j int) bool {
+		if errs[i].Pos.Line != errs[j].Pos.Line {
+			return errs[i].Pos.Line < errs[j].Pos.Line
+		}
+		return errs[i].Msg < errs[j].Msg
+	})
+	return errs
 }
 
 // ruleError attaches the config position of the rule the error is about:

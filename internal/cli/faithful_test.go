@@ -163,3 +163,38 @@ func TestSQLiteFTS5CloneAndMask(t *testing.T) {
 		t.Errorf("the masked twin's index still finds %d rows by their original words", n)
 	}
 }
+
+// Issue 14, item 5: rules that cannot fit their column's type (text on
+// int4range, xml or hstore, digits on bit varying) passed the pre-check and
+// failed mid-load, or mangled hstore with exit 0. They are refused before
+// any data moves, naming column and type; rules that fit still work.
+func TestRulesThatCannotFitTheTypeRefused(t *testing.T) {
+	src, dst := dbtest.Postgres(t), dbtest.Postgres(t)
+	dbtest.Exec(t, src, `CREATE EXTENSION IF NOT EXISTS hstore;
+create table odd(id int primary key, r int4range, x xml, b bit varying(8), h hstore, addr inet, note text);
+insert into odd values (1, '[1,5)', '<a>hi</a>', B'101', '"b c"=>NULL, a=>1', '10.0.0.1', 'some note');`)
+	bad := writeTemp(t, "bad.yaml", "version: 1\nstrict: false\nmask:\n  public.odd:\n    r: text\n    x: text\n    b: digits\n    h: text\n    note: text\n")
+	for _, cmd := range [][]string{
+		{"clone", "--source", src, "--target", dst, "-c", bad, "--random"},
+		{"plan", "--source", src, "-c", bad},
+	} {
+		code, out, errOut := run(t, cmd...)
+		if code != 2 {
+			t.Fatalf("%s: exit %d\n%s%s", cmd[0], code, out, errOut)
+		}
+		for _, want := range []string{"bad.yaml:5:5: rule text cannot mask public.odd.r: its type int4range", "public.odd.x: its type xml",
+			"rule digits cannot mask public.odd.b: its type bit varying(8)", "public.odd.h: its type hstore"} {
+			if !strings.Contains(errOut, want) {
+				t.Errorf("%s: missing %q in:\n%s", cmd[0], want, errOut)
+			}
+		}
+	}
+	if n := dbtest.QueryInt(t, dst, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"); n != 0 {
+		t.Errorf("data moved before the refusal: %d tables in the target", n)
+	}
+	good := writeTemp(t, "good.yaml", "version: 1\nstrict: false\nmask:\n  public.odd:\n    r: null\n    x: keep\n    b: {transformer: constant, value: '11'}\n    h: null\n    addr: ip\n    note: text\n")
+	mustRun(t, "clone", "--source", src, "--target", dst, "-c", good, "--random")
+	if v := dbtest.QueryString(t, dst, "SELECT coalesce(r::text, 'NULL') || ' ' || x::text || ' ' || b::text || ' ' || coalesce(h::text, 'NULL') FROM odd"); v != "NULL <a>hi</a> 11 NULL" {
+		t.Errorf("twin row: %s", v)
+	}
+}
