@@ -11,13 +11,17 @@
 //
 //	config      dbtwin.yaml: Load, Parse (strict, file:line:column errors), or build a Config in Go
 //	clone       make a twin: clone.Run(ctx, clone.Options{Source, Target, Config, Secret})
-//	check       data checks (checks.yaml) from Go: check.Must before a bulk job, check.Run for reports
+//	snapshot    the twin as a file: Create once, Restore anywhere without production or the secret
+//	check       data checks (checks.yaml) from Go: check.Must / check.MustRun before a bulk job, check.Run for reports
 //	dbtwintest  a fresh twin database per Go test: dbtwintest.New(t, source) returns a *sql.DB
 //	mask        the masking transformers (deterministic, unique-safe, format-preserving)
 //	subset      referentially closed subsets: plans and row selection
 //	scan        personal-data and relationship discovery on samples
 //	verify      the leak scan: no original sensitive value survived in a twin
+//	fidelity    how closely a twin keeps production's shape, measured during the clone
+//	report      the commands' outputs as one self-contained HTML page
 //	postgres    the PostgreSQL engine (import for its side effect to register it)
+//	mysql       the MySQL and MariaDB engine (import for its side effect to register it)
 //	sqlite      the SQLite engine, pure Go (import for its side effect to register it)
 //
 // # Engines
@@ -32,8 +36,8 @@
 //		_ "github.com/dbtwin/dbtwin/sqlite"
 //	)
 //
-// Database URLs are postgres://… or postgresql://…, sqlite:PATH, or a plain
-// path ending in .db, .sqlite or .sqlite3. Passwords never appear in an error
+// Database URLs are postgres://… or postgresql://…, mysql://… or mariadb://…,
+// sqlite:PATH, or a plain path ending in .db, .sqlite or .sqlite3. Passwords never appear in an error
 // or a report: URLs are printed through RedactURL.
 //
 // # Errors
