@@ -47,7 +47,9 @@ func buildJSON(b *builder) (Transformer, error) {
 		if err != nil {
 			return nil, err
 		}
-		t.paths = append(t.paths, jsonRule{path: path, segs: segs, tr: tr})
+		// Each path remembers recent values (cities, countries repeat a lot);
+		// its memo turns itself off when values do not repeat.
+		t.paths = append(t.paths, jsonRule{path: path, segs: segs, tr: newCached(tr)})
 	}
 	if b.p.bool("detect") {
 		d := &detectors{}
@@ -69,6 +71,22 @@ func buildJSON(b *builder) (Transformer, error) {
 
 // Mask masks a JSON document; a value that is not JSON is enciphered whole.
 func (t *jsonT) Mask(v []byte) ([]byte, error) {
+	if t.detect == nil {
+		out, parsed, err := t.rewrite(v)
+		if err != nil {
+			return nil, err
+		}
+		if parsed {
+			return out, nil
+		}
+		return []byte(t.k.fpeString(string(v), []byte("not-json"), maskAll)), nil
+	}
+	return t.maskParsed(v)
+}
+
+// maskParsed is Mask on a parsed tree (needed by detect, which looks at every
+// string after the path rules).
+func (t *jsonT) maskParsed(v []byte) ([]byte, error) {
 	root, err := parseJSON(v)
 	if err != nil {
 		// Not JSON: encipher it whole rather than copy it.
@@ -82,7 +100,7 @@ func (t *jsonT) Mask(v []byte) ([]byte, error) {
 			}
 		})
 		if ferr != nil {
-			return nil, fmt.Errorf("json path %s: %w", r.path, ferr)
+			return nil, jsonPathError(r.path, ferr)
 		}
 	}
 	if t.detect != nil {
@@ -91,6 +109,10 @@ func (t *jsonT) Mask(v []byte) ([]byte, error) {
 		}
 	}
 	return root.encode(make([]byte, 0, len(v)+16)), nil
+}
+
+func jsonPathError(path string, err error) error {
+	return fmt.Errorf("json path %s: %w", path, err)
 }
 
 // maskTree masks every scalar of n that no earlier path masked.

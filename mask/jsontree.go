@@ -23,6 +23,9 @@ type jparser struct {
 	depth int
 }
 
+// node returns a new node.
+func (p *jparser) node(kind byte, text string) *jnode { return &jnode{kind: kind, text: text} }
+
 const jsonMaxDepth = 10000
 
 // parseJSON parses one JSON document.
@@ -69,7 +72,7 @@ func (p *jparser) value() (*jnode, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &jnode{kind: 's', text: s}, nil
+		return p.node('s', s), nil
 	case c == '-' || c >= '0' && c <= '9':
 		start := p.i
 		p.i++
@@ -81,12 +84,12 @@ func (p *jparser) value() (*jnode, error) {
 			p.i = start
 			return nil, p.errf("bad number %q", t)
 		}
-		return &jnode{kind: 'n', text: t}, nil
+		return p.node('n', t), nil
 	}
 	for _, lit := range []string{"true", "false", "null"} {
 		if len(p.s)-p.i >= len(lit) && string(p.s[p.i:p.i+len(lit)]) == lit {
 			p.i += len(lit)
-			return &jnode{kind: 'l', text: lit}, nil
+			return p.node('l', lit), nil
 		}
 	}
 	return nil, p.errf("unexpected character %q", p.s[p.i])
@@ -143,7 +146,7 @@ func (p *jparser) object() (*jnode, error) {
 		return nil, p.errf("nested too deeply")
 	}
 	defer func() { p.depth-- }()
-	n := &jnode{kind: 'o'}
+	n := p.node('o', "")
 	p.i++
 	p.ws()
 	if p.i < len(p.s) && p.s[p.i] == '}' {
@@ -188,7 +191,7 @@ func (p *jparser) array() (*jnode, error) {
 		return nil, p.errf("nested too deeply")
 	}
 	defer func() { p.depth-- }()
-	n := &jnode{kind: 'a'}
+	n := p.node('a', "")
 	p.i++
 	p.ws()
 	if p.i < len(p.s) && p.s[p.i] == ']' {
@@ -217,6 +220,18 @@ func (p *jparser) array() (*jnode, error) {
 // str reads a JSON string and decodes its escapes.
 func (p *jparser) str() (string, error) {
 	p.i++ // opening quote
+	// Fast path: no escape, one allocation.
+	for j := p.i; j < len(p.s); j++ {
+		c := p.s[j]
+		if c == '"' {
+			out := string(p.s[p.i:j])
+			p.i = j + 1
+			return out, nil
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+	}
 	var out []byte
 	for p.i < len(p.s) {
 		c := p.s[p.i]
