@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/dbtwin/dbtwin"
 	"github.com/dbtwin/dbtwin/clone"
 )
 
@@ -31,6 +32,12 @@ type RestoreOptions struct {
 // source database nor the masking secret: the data is already masked.
 // A failed restore leaves the target empty (PostgreSQL) or untouched (SQLite).
 func Restore(ctx context.Context, f *File, opt RestoreOptions) (*clone.Result, error) {
+	if u, err := dbtwin.ParseURL(opt.Target); err != nil {
+		return nil, fmt.Errorf("--target: %w", err)
+	} else if u.Engine != f.Header.Engine {
+		return nil, fmt.Errorf("%w: snapshot %s was made from a %s database: restore it into a %s database (the target is %s)",
+			dbtwin.ErrUsage, f.Name(), f.Header.Engine, f.Header.Engine, u.Engine)
+	}
 	off := false
 	res, err := clone.Run(ctx, clone.Options{
 		Source: "snapshot " + f.Name(), SourceDB: f, Target: opt.Target,

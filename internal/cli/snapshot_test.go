@@ -77,8 +77,13 @@ func TestSnapshotPagilaRestoresLikeClone(t *testing.T) {
 		}
 	}
 
+	// A PostgreSQL snapshot does not restore into SQLite.
+	code, _, errOut := run(t, "snapshot", "restore", snap, "--target", filepath.Join(dir, "x.db"))
+	if code != ExitError || !strings.Contains(errOut, "restore it into a postgres database") {
+		t.Errorf("restore into another engine: exit %d, %s", code, errOut)
+	}
 	// Restoring into a database with tables needs --replace.
-	code, _, errOut := run(t, "snapshot", "restore", snap, "--target", restored)
+	code, _, errOut = run(t, "snapshot", "restore", snap, "--target", restored)
 	if code != ExitError || !strings.Contains(errOut, "--replace") {
 		t.Errorf("restore over a full target: exit %d, %s", code, errOut)
 	}
