@@ -1,11 +1,13 @@
 package dbtwintest
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -20,7 +22,30 @@ import (
 	"github.com/dbtwin/dbtwin/internal/demo"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+func TestMain(m *testing.M) {
+	if src := os.Getenv("DBTWINTEST_CHILD_SOURCE"); src != "" {
+		os.Exit(child(src))
+	}
+	dbtest.Main(m)
+}
+
+// child is a test process of TestProcessesShareTheTemplate: it makes its
+// copy of the source (Copy: no testing.T here) and checks it.
+func child(src string) int {
+	db, release, err := Copy(context.Background(), src, "child")
+	if err != nil {
+		fmt.Println("child:", err)
+		return 1
+	}
+	defer release() //nolint:errcheck // the parent checks the databases
+	var users int
+	if err := db.QueryRow("SELECT count(*) FROM users").Scan(&users); err != nil || users != sizes.Users {
+		fmt.Printf("child: users %d, %v\n", users, err)
+		return 1
+	}
+	fmt.Println("child: copy of", users, "users in", db.Name)
+	return 0
+}
 
 // sizes keeps the demo production small: the tests measure the per-test
 // cost, not the template's.
@@ -404,5 +429,35 @@ func TestCopy(t *testing.T) {
 	_ = os.WriteFile(failing, []byte(afterChecks), 0o644)
 	if _, _, err := Copy(context.Background(), src, "copy", WithChecks(failing)); !errors.Is(err, check.ErrChecksFailed) {
 		t.Fatalf("Copy with a failing check: %v, want ErrChecksFailed", err)
+	}
+}
+
+// Test processes running at once (go test runs packages in parallel) share
+// one template: the advisory lock lets one build it while the others wait.
+func TestProcessesShareTheTemplate(t *testing.T) {
+	src := postgresProduction(t)
+	admin, _ := withDatabase(src, "postgres")
+	const n = 3
+	cmds := make([]*exec.Cmd, n)
+	outs := make([]*bytes.Buffer, n)
+	for i := range cmds {
+		cmds[i] = exec.Command(os.Args[0])
+		cmds[i].Env = append(os.Environ(), "DBTWINTEST_CHILD_SOURCE="+src)
+		outs[i] = &bytes.Buffer{}
+		cmds[i].Stdout, cmds[i].Stderr = outs[i], outs[i]
+		if err := cmds[i].Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Fatalf("child %d: %v\n%s", i, err, outs[i])
+		}
+		if !strings.Contains(outs[i].String(), "child: copy of") {
+			t.Fatalf("child %d did not make its copy:\n%s", i, outs[i])
+		}
+	}
+	if tpls := templatesOf(t, admin, src); len(tpls) != 1 {
+		t.Fatalf("%d processes made templates %v, want one shared", n, tpls)
 	}
 }
