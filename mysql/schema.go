@@ -14,17 +14,17 @@ import (
 // without its secondary indexes and foreign keys, and those as ALTER TABLE
 // clauses to run after the data.
 type tableDef struct {
-	name    string
-	create  string
-	indexes []string // "ADD UNIQUE KEY `x` (`a`)", …
-	fks     []string // "ADD CONSTRAINT `fk` FOREIGN KEY …"
+	Name    string   `json:"name"`
+	Create  string   `json:"create"`
+	Indexes []string `json:"indexes,omitempty"` // "ADD UNIQUE KEY `x` (`a`)", …
+	FKs     []string `json:"fks,omitempty"`     // "ADD CONSTRAINT `fk` FOREIGN KEY …"
 }
 
 // splitCreateTable splits SHOW CREATE TABLE's output (one definition per
 // line, as the server prints it). A key the table's AUTO_INCREMENT column
 // needs (the first key on it) stays in the table.
 func splitCreateTable(name, create string, autoInc string) tableDef {
-	def := tableDef{name: name}
+	def := tableDef{Name: name}
 	lines := strings.Split(create, "\n")
 	var keep []string
 	autoKept := autoInc == ""
@@ -34,14 +34,14 @@ func splitCreateTable(name, create string, autoInc string) tableDef {
 		clause := strings.TrimSuffix(trim, ",")
 		switch {
 		case inner && strings.HasPrefix(trim, "CONSTRAINT ") && strings.Contains(trim, " FOREIGN KEY "):
-			def.fks = append(def.fks, "ADD "+clause)
+			def.FKs = append(def.FKs, "ADD "+clause)
 			continue
 		case inner && isSecondaryKey(trim):
 			if !autoKept && firstKeyColumn(trim) == autoInc {
 				autoKept = true
 				break
 			}
-			def.indexes = append(def.indexes, "ADD "+clause)
+			def.Indexes = append(def.Indexes, "ADD "+clause)
 			continue
 		case inner && strings.HasPrefix(trim, "PRIMARY KEY") && firstKeyColumn(trim) == autoInc:
 			autoKept = true
@@ -55,7 +55,7 @@ func splitCreateTable(name, create string, autoInc string) tableDef {
 			break
 		}
 	}
-	def.create = strings.Join(keep, "\n")
+	def.Create = strings.Join(keep, "\n")
 	return def
 }
 
@@ -104,15 +104,42 @@ func (t *Target) CreateSchema(ctx context.Context, src dbtwin.Source, snap dbtwi
 	if errA == nil && errB == nil && a == b {
 		return nil, fmt.Errorf("%w: MySQL target %s is the source itself: choose another database", dbtwin.ErrUsage, t.url.Redacted())
 	}
-	srcName := ""
-	if s, ok := src.(*Source); ok {
-		srcName = s.name
+	s, ok := src.(*Source)
+	if !ok {
+		// A snapshot file (dbtwin snapshot restore) carries its schema.
+		exp, ok := src.(dbtwin.SchemaExporter)
+		if !ok {
+			return nil, fmt.Errorf("MySQL target %s: the source cannot give its schema", t.url.Redacted())
+		}
+		dump, err := exp.ExportSchema(ctx, snap)
+		if err != nil {
+			return nil, err
+		}
+		return t.ImportSchema(ctx, dump)
 	}
-	post := &postData{t: t, srcName: srcName}
+	defs, err := readSchema(ctx, snap, s.name)
+	if err != nil {
+		return nil, fmt.Errorf("MySQL target %s: %w", t.url.Redacted(), err)
+	}
+	return t.createTables(ctx, defs)
+}
+
+// schemaDefs is what CreateSchema copies: the split table definitions and
+// the objects created after the data.
+type schemaDefs struct {
+	Tables  []tableDef `json:"tables"`
+	Objects []object   `json:"objects"`
+}
+
+// readSchema reads, in the snapshot, every table's definition and the
+// views, routines, triggers and events. References qualified with the
+// source database's name (srcName) are unqualified.
+func readSchema(ctx context.Context, snap dbtwin.Snapshot, srcName string) (*schemaDefs, error) {
+	defs := &schemaDefs{}
 	for _, tb := range snap.Schema().Tables {
 		create, err := showCreate(ctx, snap, "SHOW CREATE TABLE "+QuoteIdent(tb.Name), 1)
 		if err != nil {
-			return nil, fmt.Errorf("MySQL target %s: read the definition of table %s: %w", t.url.Redacted(), tb.Name, err)
+			return nil, fmt.Errorf("read the definition of table %s: %w", tb.Name, err)
 		}
 		auto := ""
 		for _, c := range tb.Columns {
@@ -120,16 +147,24 @@ func (t *Target) CreateSchema(ctx context.Context, src dbtwin.Source, snap dbtwi
 				auto = c.Name
 			}
 		}
-		def := splitCreateTable(tb.Name, create, auto)
-		if _, err := t.pool.ExecContext(ctx, def.create); err != nil {
-			return nil, fmt.Errorf("MySQL target %s: create table %s: %w", t.url.Redacted(), tb.Name, t.sanitize(err))
+		defs.Tables = append(defs.Tables, splitCreateTable(tb.Name, create, auto))
+	}
+	p := &postData{srcName: srcName}
+	if err := p.readObjects(ctx, snap); err != nil {
+		return nil, err
+	}
+	defs.Objects = p.objects
+	return defs, nil
+}
+
+// createTables creates the bare tables and returns the rest as PostData.
+func (t *Target) createTables(ctx context.Context, defs *schemaDefs) (dbtwin.PostData, error) {
+	for _, def := range defs.Tables {
+		if _, err := t.pool.ExecContext(ctx, def.Create); err != nil {
+			return nil, fmt.Errorf("MySQL target %s: create table %s: %w", t.url.Redacted(), def.Name, t.sanitize(err))
 		}
-		post.tables = append(post.tables, def)
 	}
-	if err := post.readObjects(ctx, snap); err != nil {
-		return nil, fmt.Errorf("MySQL target %s: %w", t.url.Redacted(), err)
-	}
-	return post, nil
+	return &postData{t: t, tables: defs.Tables, objects: defs.Objects}, nil
 }
 
 // showCreate runs a SHOW CREATE statement in the snapshot and returns the
@@ -195,7 +230,10 @@ func showQuery(ctx context.Context, snap dbtwin.Snapshot, q string) ([][]string,
 
 // object is a view, routine, trigger or event to create after the data.
 type object struct {
-	kind, name, sqlMode, create string
+	Kind    string `json:"kind"`
+	Name    string `json:"name"`
+	SQLMode string `json:"sql_mode,omitempty"`
+	Create  string `json:"create"`
 }
 
 type postData struct {
@@ -233,12 +271,12 @@ func (p *postData) readObjects(ctx context.Context, snap dbtwin.Snapshot) error 
 			if len(rows) == 0 || len(rows[0]) <= k.col || rows[0][k.col] == "" {
 				return fmt.Errorf("read %s %s: the definition is hidden: the account needs the privileges the README lists", strings.ToLower(k.kind), n[0])
 			}
-			o := object{kind: k.kind, name: n[0], create: stripDefiner(rows[0][k.col])}
+			o := object{Kind: k.kind, Name: n[0], Create: stripDefiner(rows[0][k.col])}
 			if k.sqlModeCol >= 0 {
-				o.sqlMode = rows[0][k.sqlModeCol]
+				o.SQLMode = rows[0][k.sqlModeCol]
 			}
 			if p.srcName != "" {
-				o.create = strings.ReplaceAll(o.create, QuoteIdent(p.srcName)+".", "")
+				o.Create = strings.ReplaceAll(o.Create, QuoteIdent(p.srcName)+".", "")
 			}
 			p.objects = append(p.objects, o)
 		}
@@ -252,10 +290,10 @@ func (p *postData) readObjects(ctx context.Context, snap dbtwin.Snapshot) error 
 // one exists.
 func (p *postData) Apply(ctx context.Context) error {
 	t := p.t
-	if err := p.parallel(ctx, func(d tableDef) []string { return d.indexes }); err != nil {
+	if err := p.parallel(ctx, func(d tableDef) []string { return d.Indexes }); err != nil {
 		return err
 	}
-	if err := p.parallel(ctx, func(d tableDef) []string { return d.fks }); err != nil {
+	if err := p.parallel(ctx, func(d tableDef) []string { return d.FKs }); err != nil {
 		return err
 	}
 	c, err := t.pool.Conn(ctx)
@@ -270,22 +308,22 @@ func (p *postData) Apply(ctx context.Context) error {
 		var retry []object
 		var lastErr error
 		for _, o := range pending {
-			if o.sqlMode != "" {
-				if _, err := c.ExecContext(ctx, "SET SESSION sql_mode = "+quoteLiteral(o.sqlMode)); err != nil {
-					return fmt.Errorf("create %s %s: set its sql_mode: %w", strings.ToLower(o.kind), o.name, t.sanitize(err))
+			if o.SQLMode != "" {
+				if _, err := c.ExecContext(ctx, "SET SESSION sql_mode = "+quoteLiteral(o.SQLMode)); err != nil {
+					return fmt.Errorf("create %s %s: set its sql_mode: %w", strings.ToLower(o.Kind), o.Name, t.sanitize(err))
 				}
 			}
-			_, err := c.ExecContext(ctx, o.create)
-			if err == nil && o.kind == "EVENT" {
-				_, err = c.ExecContext(ctx, "ALTER EVENT "+QuoteIdent(o.name)+" DISABLE")
+			_, err := c.ExecContext(ctx, o.Create)
+			if err == nil && o.Kind == "EVENT" {
+				_, err = c.ExecContext(ctx, "ALTER EVENT "+QuoteIdent(o.Name)+" DISABLE")
 			}
 			if err != nil {
-				if o.kind == "VIEW" {
+				if o.Kind == "VIEW" {
 					retry = append(retry, o)
-					lastErr = fmt.Errorf("create view %s: %w", o.name, t.sanitize(err))
+					lastErr = fmt.Errorf("create view %s: %w", o.Name, t.sanitize(err))
 					continue
 				}
-				return fmt.Errorf("create %s %s in the MySQL target: %w", strings.ToLower(o.kind), o.name, t.sanitize(err))
+				return fmt.Errorf("create %s %s in the MySQL target: %w", strings.ToLower(o.Kind), o.Name, t.sanitize(err))
 			}
 		}
 		if len(retry) == len(pending) {
@@ -308,9 +346,9 @@ func (p *postData) parallel(ctx context.Context, clauses func(tableDef) []string
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem }()
-			q := "ALTER TABLE " + QuoteIdent(d.name) + " " + strings.Join(cl, ", ")
+			q := "ALTER TABLE " + QuoteIdent(d.Name) + " " + strings.Join(cl, ", ")
 			if _, err := p.t.pool.ExecContext(ctx, q); err != nil {
-				errs <- fmt.Errorf("MySQL target: table %s: %s: %w", d.name, abbreviate(q), p.t.sanitize(err))
+				errs <- fmt.Errorf("MySQL target: table %s: %s: %w", d.Name, abbreviate(q), p.t.sanitize(err))
 			}
 		}()
 	}

@@ -149,3 +149,23 @@ func mustRead(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// A snapshot file of a MySQL database restores, without the source, into an
+// identical database.
+func TestMySQLSnapshotRoundTrip(t *testing.T) {
+	src, dst := dbtest.LoadMySQLFixture(t, "sakila"), dbtest.MySQL(t)
+	file := filepath.Join(t.TempDir(), "sakila.dbtwin")
+	mustRun(t, "snapshot", "create", "--source", src, "--strict=false", "-o", file)
+	mustRun(t, "snapshot", "restore", file, "--target", dst)
+	dbtest.CompareDigests(t, dbtest.MySQLDigests(t, src), dbtest.MySQLDigests(t, dst))
+	for _, q := range []string{
+		"SELECT COUNT(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()",
+		"SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()",
+		"SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()",
+		"SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()",
+	} {
+		if a, b := dbtest.MySQLQueryString(t, src, q), dbtest.MySQLQueryString(t, dst, q); a != b {
+			t.Errorf("%s: source %s, restored %s", q, a, b)
+		}
+	}
+}
