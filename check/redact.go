@@ -1,10 +1,14 @@
 package check
 
 import (
+	"bytes"
+	"encoding/json"
 	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/dbtwin/dbtwin/scan"
 )
 
 var (
@@ -42,10 +46,108 @@ func redactValue(column, v string) string {
 		}
 		return initial(v)
 	}
-	if hasHint(col, nameHints) && !hasHint(col, notNameHints) {
+	if hasHint(col, notNameHints) {
+		// A product, album or city name: shown, but not an address in it.
+		return redactText(v)
+	}
+	if hasHint(col, nameHints) {
 		return initial(v)
 	}
-	return redactText(v)
+	return redactByValue(v)
+}
+
+// redactByValue hides what looks personal in a value whatever its column is
+// called: JSON documents leaf by leaf (keys that say "name", "email"… and
+// leaves the detectors flag), values scan's detectors take for personal
+// data, runs of capitalised words (a name the dictionary does not know),
+// then e-mail addresses and long digit strings inside any text.
+func redactByValue(v string) string {
+	if out, ok := redactJSON(v); ok {
+		return out
+	}
+	t := strings.TrimSpace(v)
+	if emailPattern.MatchString(t) && emailPattern.FindString(t) == t {
+		return redactText(v)
+	}
+	if countDigits(t) >= 7 && strings.Trim(digitRunPattern.FindString(t), " ") == t {
+		return maskDigits(v)
+	}
+	if r := redactText(redactNameRuns(v)); r != v {
+		return r // addresses, long numbers, names inside text: hidden in place
+	}
+	if scan.LooksPersonal(t) {
+		if countDigits(t) >= 4 {
+			return maskDigits(t)
+		}
+		return initial(t)
+	}
+	return v
+}
+
+// capitalisedRun matches two to four capitalised words in a row: "Thaddeus
+// Blackwood", "Anna-Lena O'Brien".
+var capitalisedRun = regexp.MustCompile(`\p{Lu}[\p{Ll}'’-]+(?:[ \t]+\p{Lu}[\p{Ll}'’-]+){1,3}`)
+
+// redactNameRuns replaces runs of capitalised words (likely a person's
+// name) by their initial, and whole free text the detectors flag.
+func redactNameRuns(v string) string {
+	return capitalisedRun.ReplaceAllStringFunc(v, initial)
+}
+
+// redactJSON redacts a JSON object or array leaf by leaf, keeping its shape.
+func redactJSON(v string) (string, bool) {
+	t := strings.TrimSpace(v)
+	if len(t) < 2 || (t[0] != '{' && t[0] != '[') {
+		return "", false
+	}
+	dec := json.NewDecoder(strings.NewReader(t))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return "", false
+	}
+	doc = redactNode("", doc)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return "", false
+	}
+	return strings.TrimSpace(b.String()), true
+}
+
+func redactNode(key string, n any) any {
+	switch x := n.(type) {
+	case map[string]any:
+		for k, v := range x {
+			x[k] = redactNode(k, v)
+		}
+		return x
+	case []any:
+		for i, v := range x {
+			x[i] = redactNode(key, v)
+		}
+		return x
+	case string:
+		if personalKey(key) {
+			return redactValue(key, x)
+		}
+		return redactByValue(x)
+	case json.Number:
+		if personalKey(key) {
+			return maskDigits(x.String())
+		}
+	}
+	return n
+}
+
+// personalKey reports whether a JSON key or column name says personal data.
+func personalKey(key string) bool {
+	k := strings.ToLower(key)
+	if k == "" {
+		return false
+	}
+	return hasHint(k, personalHints) || (hasHint(k, nameHints) && !hasHint(k, notNameHints)) || scan.KeyLooksPersonal(key)
 }
 
 // redactText hides e-mail addresses and long digit strings inside free text.

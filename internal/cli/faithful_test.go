@@ -198,3 +198,53 @@ insert into odd values (1, '[1,5)', '<a>hi</a>', B'101', '"b c"=>NULL, a=>1', '1
 		t.Errorf("twin row: %s", v)
 	}
 }
+
+// Issue 14, item 6: check reports printed personal data in clear inside a
+// JSON value or in a column whose name says nothing, in every format.
+// Values are redacted by what they look like, not only by column name.
+func TestCheckReportsRedactByValue(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`create table t(id integer primary key, info text, x text, contact text);
+insert into t values
+ (1, '{"name": "Thaddeus Blackwood", "home": {"street": "12 Baker Street", "city": "Springfield"}, "tel": "+44 20 7946 0958"}', 'Thaddeus Blackwood', 'thaddeus.blackwood@example.org'),
+ (2, '{"name": "Thaddeus Blackwood", "home": {"street": "12 Baker Street", "city": "Springfield"}, "tel": "+44 20 7946 0958"}', 'Thaddeus Blackwood', 'thaddeus.blackwood@example.org');`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	checks := writeTemp(t, "checks.yaml", `version: 1
+checks:
+  - name: one row per person
+    unique: {table: t, columns: [x]}
+  - name: one row per document
+    unique: {table: t, columns: [info]}
+  - name: one row per contact
+    unique: {table: t, columns: [contact]}
+  - name: nothing at all
+    rows: "SELECT info, x, contact FROM t"
+`)
+	secrets := []string{"Thaddeus", "Blackwood", "Baker Street", "7946", "thaddeus.blackwood@"}
+	for _, format := range []string{"text", "json", "junit"} {
+		code, out, errOut := run(t, "check", "--db", path, checks, "--format", format)
+		if code != 1 {
+			t.Fatalf("%s: exit %d\n%s%s", format, code, out, errOut)
+		}
+		for _, s := range secrets {
+			if strings.Contains(out+errOut, s) {
+				t.Errorf("%s report shows %q:\n%s", format, s, out)
+			}
+		}
+		if !strings.Contains(out, "T***") {
+			t.Errorf("%s report has no redacted example:\n%s", format, out)
+		}
+	}
+	// The same report without redaction shows them: the test can fail.
+	_, out, _ := run(t, "check", "--db", path, checks, "--no-redact")
+	if !strings.Contains(out, "Thaddeus Blackwood") {
+		t.Errorf("--no-redact report:\n%s", out)
+	}
+}
