@@ -3,10 +3,12 @@ package config_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/dbtwin/dbtwin"
 	"github.com/dbtwin/dbtwin/config"
@@ -25,12 +27,18 @@ subset:
   roots:
     - {table: users, percnt: 10}
 `))
-	fmt.Println(err)
 	fmt.Println("config error:", config.IsConfigError(err))
+	var list config.Errors
+	if errors.As(err, &list) {
+		for _, e := range list {
+			msg, _, _ := strings.Cut(e.Msg, ";") // the rest lists the allowed keys
+			fmt.Printf("%s:%d:%d: %s\n", e.Pos.File, e.Pos.Line, e.Pos.Column, msg)
+		}
+	}
 	// Output:
-	// dbtwin.yaml:5:1: unknown key "kep" in the config (did you mean keep?); allowed: version, strict, mask, keep, relations, subset
-	// dbtwin.yaml:8:22: unknown key "percnt" in subset root (did you mean percent?); allowed: table, where, percent, limit, order_by
 	// config error: true
+	// dbtwin.yaml:5:1: unknown key "kep" in the config (did you mean keep?)
+	// dbtwin.yaml:8:22: unknown key "percnt" in subset root (did you mean percent?)
 }
 
 // A program can build the configuration in Go instead of reading a file,
