@@ -24,7 +24,7 @@
 // A snapshot with several readers needs them all to start at one point in
 // time: FLUSH TABLES WITH READ LOCK is held while each reader starts its
 // transaction and released at once (mydumper's approach; ModeLocked, needs
-// the RELOAD privilege, and waits at most 30 s, lock_wait_timeout, for
+// the RELOAD privilege, and waits at most 5 s, lock_wait_timeout, for
 // running statements). An account without RELOAD gets ModeSingle: one
 // connection reads every table in turn (SELECT, SHOW VIEW, TRIGGER and
 // EVENT are all it needs). Consistency is only guaranteed for

@@ -109,7 +109,7 @@ func (s *Source) lockedStart(ctx context.Context, readers int) ([]*sql.Conn, err
 		return nil, s.connErr(err)
 	}
 	defer ctl.Close()
-	if _, err := ctl.ExecContext(ctx, "SET SESSION lock_wait_timeout = 30"); err != nil {
+	if _, err := ctl.ExecContext(ctx, "SET SESSION lock_wait_timeout = 5"); err != nil {
 		return nil, fmt.Errorf("snapshot of MySQL %s: %w", s.url.Redacted(), s.sanitize(err))
 	}
 	if _, err := ctl.ExecContext(ctx, "FLUSH TABLES WITH READ LOCK"); err != nil {
