@@ -12,9 +12,9 @@ import (
 func TestConfigFromURL(t *testing.T) {
 	for raw, want := range map[string]string{
 		"mysql://app:p@ss/w:rd@db.example:3307/shop?tls=skip-verify": "app p@ss/w:rd tcp db.example:3307 shop skip-verify",
-		"mariadb://reader@10.0.0.5/app":                               "reader  tcp 10.0.0.5:3306 app ",
-		"mysql:///app?socket=/run/mysqld/mysqld.sock":                 "root  unix /run/mysqld/mysqld.sock app ",
-		"mysql://u@[::1]/x":                                           "u  tcp [::1]:3306 x ",
+		"mariadb://reader@10.0.0.5/app":                              "reader  tcp 10.0.0.5:3306 app ",
+		"mysql:///app?socket=/run/mysqld/mysqld.sock":                "root  unix /run/mysqld/mysqld.sock app ",
+		"mysql://u@[::1]/x":                                          "u  tcp [::1]:3306 x ",
 	} {
 		u, err := dbtwin.ParseURL(raw)
 		if err != nil {
