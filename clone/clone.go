@@ -31,17 +31,22 @@ type Options struct {
 	Random bool
 	// Strict overrides the config's strict setting when non-nil.
 	Strict *bool
-	// NoLeakScan skips the leak scan that follows every masked clone.
+	// NoLeakScan skips the leak scan that runs in every masked clone.
 	NoLeakScan bool
 	// Progress receives per-table events while the data moves (nil = none).
 	Progress Progress
+	// LeakScanMemory is the memory budget of the leak scan's digests in
+	// bytes, beyond which sorted runs spill to LeakScanTempDir (0 = the
+	// default, verify.DefaultMemoryBudget; "" = the system's temp dir).
+	LeakScanMemory  int64
+	LeakScanTempDir string
 	// Log receives one-line notes (warnings, steps); nil = discard.
 	Log func(format string, args ...any)
 	// SourceDB and TargetDB, when set, are already-open databases used
 	// instead of opening Source and Target (which then only name them in
 	// messages); the caller keeps them and closes them. A snapshot file is
-	// written as a TargetDB and restored as a SourceDB. When TargetDB also
-	// implements dbtwin.Source, the leak scan reads the twin through it.
+	// written as a TargetDB and restored as a SourceDB. (The leak scan
+	// never reads the twin back: it digests rows as they are written.)
 	SourceDB dbtwin.Source
 	TargetDB dbtwin.Target
 }
@@ -170,6 +175,14 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		return fail("create schema in target", err)
 	}
 	phase("schema")
+	// The leak scan digests rows as the pipeline copies them (one pass).
+	var leak *verify.Scan
+	if plan.maskedColumns > 0 && !opt.NoLeakScan {
+		if leak, err = startLeakScan(schema, plan, opt, res); err != nil {
+			return fail("leak scan", err)
+		}
+		defer leak.Close()
+	}
 	results, err := pipeline.Run(ctx, snap, dst, plan.jobs, pipeline.Options{Jobs: opt.Jobs, Progress: pipelineProgress(opt.Progress)})
 	if err != nil {
 		return fail("copy data", err)
@@ -209,21 +222,23 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		_ = dst.MarkIncomplete(ctx, "dbtwin: clone FAILED verification: "+strings.Join(problems, "; "))
 		return res, fmt.Errorf("%w: %s", ErrVerification, strings.Join(problems, "; "))
 	}
-	if err := dst.MarkComplete(ctx, fmt.Sprintf("dbtwin: clone of %s complete %s", res.Source, time.Now().UTC().Format(time.RFC3339))); err != nil {
-		return fail("mark target complete", err)
-	}
-	if plan.maskedColumns > 0 && !opt.NoLeakScan {
-		cfg := opt.Config
-		if cfg == nil {
-			cfg = &config.Config{Version: 1}
-		}
-		err := leakScan(ctx, snap, dst, cfg, opt, res, logf)
+	if leak != nil {
+		err := finishLeakScan(ctx, leak, dst, res, logf)
 		phase("leak scan")
 		res.Duration = time.Since(start)
 		if err != nil {
+			if ctx.Err() != nil || !errors.Is(err, ErrLeak) {
+				return fail("leak scan", err)
+			}
 			return res, err
 		}
 	}
+	// "Complete" is written last, after every verification, leak scan
+	// included: an interrupted clone never looks complete.
+	if err := dst.MarkComplete(ctx, fmt.Sprintf("dbtwin: clone of %s complete %s", res.Source, time.Now().UTC().Format(time.RFC3339))); err != nil {
+		return fail("mark target complete", err)
+	}
+	res.Duration = time.Since(start)
 	return res, nil
 }
 

@@ -18,7 +18,9 @@ type jobPlan struct {
 	emptyTables   []string
 	warnings      []string
 	maskedColumns int
-	subset        bool
+	// masking is the resolved masking (rules propagated along keys).
+	masking *Masking
+	subset  bool
 	// subsetKeys and subsetKeyBytes measure the subset's key sets.
 	subsetKeys, subsetKeyBytes int64
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dbtwin/dbtwin"
 	"github.com/dbtwin/dbtwin/config"
+	"github.com/dbtwin/dbtwin/internal/pipeline"
 	"github.com/dbtwin/dbtwin/verify"
 )
 
@@ -14,35 +15,52 @@ import (
 // (exit code 1). The twin is removed (SQLite) or emptied (PostgreSQL).
 var ErrLeak = verify.ErrLeak
 
-// leakScan proves, after a masked clone, that no original value of a masked
-// or personal-looking column survived: it reads the clone's own source
-// snapshot and the finished twin. On a leak the twin is taken away, so a
-// leaking copy is never left for someone to use.
-func leakScan(ctx context.Context, snap dbtwin.Snapshot, dst dbtwin.Target, cfg *config.Config, opt Options, res *Result, logf func(string, ...any)) error {
-	twin, ok := opt.TargetDB.(dbtwin.Source)
-	if !ok {
-		var err error
-		if twin, err = dbtwin.OpenSource(ctx, opt.Target); err != nil {
-			return fmt.Errorf("leak scan: open the twin %s: %w", res.Target, err)
+// startLeakScan prepares the leak scan of a masked clone and hooks it into
+// every job: originals are digested from the rows the clone reads and twin
+// cells as they are written, so neither database is read a second time.
+func startLeakScan(schema *dbtwin.Schema, plan *jobPlan, opt Options, res *Result) (*verify.Scan, error) {
+	cfg := opt.Config
+	if cfg == nil {
+		cfg = &config.Config{Version: 1}
+	}
+	vopt := verify.Options{Jobs: opt.Jobs, Source: res.Source, Target: res.Target, Log: opt.Log,
+		MemoryBudget: opt.LeakScanMemory, TempDir: opt.LeakScanTempDir, Strict: opt.Strict}
+	if plan.masking != nil {
+		vopt.Masking = plan.masking
+	}
+	scan, err := verify.NewScan(schema, schema, cfg, vopt)
+	if err != nil {
+		return nil, err
+	}
+	for i := range plan.jobs {
+		j := &plan.jobs[i]
+		ts, err := scan.Table(j.Table, j.Columns)
+		if err != nil {
+			scan.Close()
+			return nil, err
 		}
-		defer twin.Close()
+		prev := j.Observe
+		j.Observe = func() pipeline.RowObserver {
+			if prev != nil {
+				return multiObserver{prev(), ts.Observer()}
+			}
+			return ts.Observer()
+		}
 	}
-	tsnap, err := twin.Snapshot(ctx, opt.Jobs)
+	return scan, nil
+}
+
+// finishLeakScan joins the digests once the twin is written. On a leak the
+// twin is taken away, so a leaking copy is never left for someone to use.
+func finishLeakScan(ctx context.Context, scan *verify.Scan, dst dbtwin.Target, res *Result, logf func(string, ...any)) error {
+	rep, err := scan.Finish(ctx)
 	if err != nil {
-		return fmt.Errorf("leak scan: snapshot of the twin %s: %w", res.Target, err)
+		return err
 	}
-	defer tsnap.Close()
-	rep, err := verify.Run(ctx, snap, tsnap, cfg, verify.Options{Jobs: opt.Jobs, Source: res.Source, Target: res.Target, Log: logf})
-	if err != nil {
-		return fmt.Errorf("leak scan: %w", err)
-	}
+	rep.Tables = len(res.Tables)
 	res.LeakReport = rep
 	if rep.OK() {
 		return nil
-	}
-	tsnap.Close()
-	if !ok {
-		twin.Close()
 	}
 	removeTwin(dst, logf)
 	return fmt.Errorf("%w: %d original value(s) found in the twin, which was removed: see the report; fix the mask rules and clone again", ErrLeak, rep.Leaks())

@@ -198,6 +198,7 @@ func applyMasking(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Sche
 	if err != nil {
 		return err
 	}
+	p.masking = m
 	// Every rule is built (checked against its column) before anything else,
 	// so a config mistake is reported first. Without a key the rules are
 	// checked with a throwaway one and the missing key is reported after

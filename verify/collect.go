@@ -1,8 +1,6 @@
 package verify
 
 import (
-	"context"
-	"fmt"
 	"strings"
 	"unicode"
 
@@ -12,8 +10,8 @@ import (
 // tally counts what one exemption rule exempted.
 type tally struct {
 	values  int64
-	origins map[uint32]bool // source origins, or target columns for fake-collision
-	where   map[string]bool // target columns (fake-collision)
+	origins map[uint32]bool // source origins
+	where   map[string]bool // twin columns (fake-collision, lone-name)
 }
 
 // tallies maps a rule to its tally.
@@ -51,176 +49,165 @@ func (t tallies) merge(o tallies) {
 	}
 }
 
-// collector streams source tables and records the digests of their
-// original values. One collector serves one goroutine.
-type collector struct {
-	h      hasher
-	set    *digestSet
-	exempt tallies
-	rows   int64
-	values int64 // values digested (not exempt)
-	buf    []uint64
-	out    []digestOf
-}
-
-func newCollector(h hasher, set *digestSet) *collector {
-	return &collector{h: h, set: set, exempt: tallies{}}
-}
-
-// table collects one source table as planned.
-func (c *collector) table(ctx context.Context, snap dbtwin.Snapshot, tp *tablePlan) error {
-	name := tp.table.QualifiedName()
-	rows, err := snap.Read(ctx, dbtwin.ReadRequest{Table: tp.table, Columns: tp.columns})
-	if err != nil {
-		return fmt.Errorf("read source table %s: %w", name, err)
+// Source digests the original values of one source row (the table scan's
+// columns, in order). Tables without personal columns cost nothing.
+func (o *RowObserver) Source(row dbtwin.Row) {
+	tp := o.ts.src
+	if tp == nil {
+		return
 	}
-	defer rows.Close()
-	var n int64
-	for rows.Next() {
-		row := rows.Row()
-		if len(row) != len(tp.columns) {
-			return fmt.Errorf("read source table %s: got %d fields for %d columns", name, len(row), len(tp.columns))
+	o.stats.srcRows++
+	for i, cp := range tp.cols {
+		p := o.ts.srcIdx[i]
+		if p < 0 || p >= len(row) {
+			continue
 		}
-		for _, cp := range tp.cols {
-			if v := row[cp.idx]; v != nil {
-				c.column(cp, v)
-			}
+		if v := row[p]; v != nil {
+			o.column(cp, v)
 		}
-		if np := tp.name; np != nil {
-			f, l := row[tp.cols[np.first].idx], row[tp.cols[np.last].idx]
-			if f != nil && l != nil {
-				c.fullName(np, string(f), string(l))
-			}
-		}
-		n++
-		if n%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+	}
+	for _, pc := range o.ts.pairs {
+		if v := row[pc.pos]; v != nil {
+			if norm := normText(string(v)); valueExemption(norm) == "" {
+				o.addSource(digestOf{d: o.pairDigest(row, pc, v), o: pc.cp.origin})
 			}
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read source table %s: %w", name, err)
-	}
-	c.rows += n
-	for _, cp := range tp.cols {
-		c.finish(&cp.sink)
-		if cp.json != nil {
-			for _, lp := range cp.json.paths {
-				c.finish(&lp.sink)
-			}
-			for _, lp := range []*leafPlan{cp.json.detect, cp.json.all} {
-				if lp != nil {
-					c.finish(&lp.sink)
-				}
+	if np := tp.name; np != nil {
+		fp, lp := o.ts.srcIdx[np.first], o.ts.srcIdx[np.last]
+		if fp >= 0 && lp >= 0 && fp < len(row) && lp < len(row) {
+			if f, l := row[fp], row[lp]; f != nil && l != nil {
+				o.fullName(np, string(f), string(l))
 			}
 		}
 	}
-	if tp.name != nil {
-		c.finish(&tp.name.sink)
-	}
-	return nil
 }
 
 // column collects one non-NULL value of a planned column.
-func (c *collector) column(cp *colPlan, v []byte) {
+func (o *RowObserver) column(cp *colPlan, v []byte) {
 	if cp.wholeExempt != "" {
-		c.exempt.add(cp.wholeExempt, cp.origin, 1)
+		o.exempt.add(cp.wholeExempt, cp.origin, 1)
 		return
 	}
 	if cp.json != nil {
 		if doc, ok := decodeJSON(v); ok {
-			c.document(cp.json, doc)
+			o.document(cp.json, doc)
 			return
 		}
 		// Not JSON: the json transformer enciphers it whole; look for it whole.
 	}
-	c.value(&cp.sink, string(v))
+	o.value(&cp.sink, string(v))
 }
 
 // document collects the planned leaves of one JSON document.
-func (c *collector) document(jp *jsonPlan, doc any) {
+func (o *RowObserver) document(jp *jsonPlan, doc any) {
 	for _, lp := range jp.paths {
 		matchPath(doc, lp.segs, func(node any) {
-			walkJSON(node, func(s string) { c.value(&lp.sink, s) }, nil)
+			walkJSON(node, func(s string) { o.value(&lp.sink, s) }, nil)
 		})
 	}
 	if lp := jp.detect; lp != nil {
 		pick := func(s string) {
 			if detectable(s) {
-				c.value(&lp.sink, s)
+				o.value(&lp.sink, s)
 			}
 		}
 		walkJSON(doc, pick, pick)
 	}
 	if lp := jp.all; lp != nil {
-		walkJSON(doc, func(s string) { c.value(&lp.sink, s) }, nil)
+		walkJSON(doc, func(s string) { o.value(&lp.sink, s) }, nil)
 	}
 }
 
 // value digests one original value in its forms: the normalized text; with
 // inner white space collapsed; its words joined by single spaces (how a
 // note quoting it is read); its digits, for phone-like values.
-func (c *collector) value(sk *sink, raw string) {
+func (o *RowObserver) value(sk *sink, raw string) {
 	norm := normText(raw)
 	if rule := valueExemption(norm); rule != "" {
-		c.exempt.add(rule, sk.origin, 1)
+		o.exempt.add(rule, sk.origin, 1)
 		return
 	}
-	ds := append(c.buf[:0], c.h.digest(classText, norm))
-	if strings.IndexFunc(norm, func(r rune) bool { return unicode.IsSpace(r) && r != ' ' }) >= 0 || strings.Contains(norm, "  ") {
-		ds = append(ds, c.h.digest(classText, strings.Join(strings.Fields(norm), " ")))
-	}
-	joined, n := joinTokens(norm)
-	if n >= 2 && n <= 3 && joined != norm && len(joined) >= MinLength {
-		ds = append(ds, c.h.digest(classText, joined))
-	}
-	if sk.digits || !hasLetter(norm) {
-		if d := digitsOf(norm); len(d) >= minPhoneDigits {
-			ds = append(ds, c.h.digest(classDigits, d))
-		}
-	}
 	origin := sk.origin
+	joined, n := joinTokens(norm)
 	if sk.hasLone && (n <= 1 || sk.allLocal) {
 		origin = sk.lone
 	}
-	c.record(sk, ds, origin)
+	h := o.s.h
+	ds := append(o.ds[:0], digestOf{d: h.digest(classText, norm), o: origin})
+	if strings.IndexFunc(norm, func(r rune) bool { return unicode.IsSpace(r) && r != ' ' }) >= 0 || strings.Contains(norm, "  ") {
+		ds = append(ds, digestOf{d: h.digest(classText, strings.Join(strings.Fields(norm), " ")), o: origin})
+	}
+	if n >= 2 && n <= 3 && joined != norm && len(joined) >= MinLength {
+		ds = append(ds, digestOf{d: h.digest(classText, joined), o: origin})
+	}
+	if sk.digits || !hasLetter(norm) {
+		if d := digitsOf(norm); len(d) >= minPhoneDigits {
+			ds = append(ds, digestOf{d: h.digest(classDigits, d), o: origin, b: bucketOf(d)})
+		}
+	}
+	o.record(sk, ds)
 }
 
 // record passes one value's digests through its column's cardinality
-// tracker to the set.
-func (c *collector) record(sk *sink, ds []uint64, origin uint32) {
-	c.buf = ds
-	c.values++
-	c.out = sk.card.add(ds[0], ds, origin, c.out)
-	for _, x := range c.out {
-		c.set.add(x.d, x.o)
+// tracker to the runs.
+func (o *RowObserver) record(sk *sink, ds []digestOf) {
+	o.ds = ds
+	o.stats.srcValues++
+	o.out = sk.card.add(ds[0].d, ds, o.out[:0])
+	for _, x := range o.out {
+		o.addSource(x)
+	}
+}
+
+func (o *RowObserver) addSource(x digestOf) {
+	if o.srcBuf == nil {
+		o.srcBuf = make([]entry, 0, chunkEntries)
+	}
+	o.srcBuf = append(o.srcBuf, entry{d: x.d, a: x.o, b: x.b})
+	if len(o.srcBuf) == cap(o.srcBuf) {
+		o.flushSrc()
 	}
 }
 
 // fullName digests "first last" and "last first" of one row.
-func (c *collector) fullName(np *namePlan, first, last string) {
+func (o *RowObserver) fullName(np *namePlan, first, last string) {
 	f, l := strings.Join(strings.Fields(normText(first)), " "), strings.Join(strings.Fields(normText(last)), " ")
 	if f == "" || l == "" {
 		return
 	}
 	whole := f + " " + l
 	if rule := valueExemption(whole); rule != "" {
-		c.exempt.add(rule, np.origin, 1)
+		o.exempt.add(rule, np.origin, 1)
 		return
 	}
-	c.record(&np.sink, append(c.buf[:0], c.h.digest(classText, whole), c.h.digest(classText, l+" "+f)), np.origin)
+	o.record(&np.sink, append(o.ds[:0], digestOf{d: o.s.h.digest(classText, whole), o: np.origin},
+		digestOf{d: o.s.h.digest(classText, l+" "+f), o: np.origin}))
 }
 
-// finish ends a column: it is exempt as low-cardinality, or its last
-// pending digests go to the set.
-func (c *collector) finish(sk *sink) {
-	low, flush := sk.card.finish()
-	if low {
-		c.exempt.add(ExemptLowCardinality, sk.origin, sk.card.values)
-		return
+// bucketPrefix is how many leading digits name a value-space bucket: the
+// expected number of coincidences is computed bucket by bucket (values of
+// the same length and first digits), which is exact for rules that keep at
+// most this many leading digits and encipher the rest.
+const bucketPrefix = 5
+
+// bucketOf returns the bucket of a digit string of at least minPhoneDigits
+// digits: its length and first bucketPrefix digits (never 0).
+func bucketOf(d string) uint32 {
+	l := min(len(d), 31)
+	var p uint32
+	for i := 0; i < bucketPrefix && i < len(d); i++ {
+		p = p*10 + uint32(d[i]-'0')
 	}
-	for _, x := range flush {
-		c.set.add(x.d, x.o)
+	return uint32(l)<<20 | p
+}
+
+// bucketSpace is the number of values of a bucket: 10^(length-prefix).
+func bucketSpace(b uint32) float64 {
+	l := int(b >> 20)
+	x := 1.0
+	for i := bucketPrefix; i < l; i++ {
+		x *= 10
 	}
+	return x
 }

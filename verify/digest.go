@@ -4,9 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"math/bits"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
 )
 
@@ -15,6 +12,7 @@ import (
 const (
 	classText   byte = 't'
 	classDigits byte = 'd'
+	classPair   byte = 'k' // table, column, row key and value
 )
 
 // hasher computes keyed 64-bit digests with SipHash-2-4 under a per-run
@@ -124,71 +122,23 @@ type Origin struct {
 	// local marks the single-word values of a name column: they count as
 	// leaks only in the twin column they were read from.
 	local bool
+	// dense marks values of a dense space of digits (phones, identifiers).
+	dense bool
 }
 
 // String returns "table.column".
 func (o Origin) String() string { return o.Table + "." + o.Column }
 
-// digestSet maps the digest of every collected original value to the set of
-// origins it was read from. It holds 8-byte digests and 4-byte origin-set
-// numbers, never values. Adds are safe for concurrent use; lookups are
-// lock-free once collection is over (freeze).
-type digestSet struct {
-	shards [64]struct {
-		mu sync.Mutex
-		m  map[uint64]uint32
-	}
-	origins *originSets
-}
-
-func newDigestSet() *digestSet {
-	s := &digestSet{origins: newOriginSets()}
-	for i := range s.shards {
-		s.shards[i].m = map[uint64]uint32{}
-	}
-	return s
-}
-
-// add records digest d as coming from origin o (an origin number).
-func (s *digestSet) add(d uint64, o uint32) {
-	sh := &s.shards[d>>58]
-	sh.mu.Lock()
-	set, ok := sh.m[d]
-	if !ok {
-		sh.m[d] = s.origins.single(o)
-	} else if next := s.origins.with(set, o); next != set {
-		sh.m[d] = next
-	}
-	sh.mu.Unlock()
-}
-
-// get returns the origin set of d. Call only after every add has finished.
-func (s *digestSet) get(d uint64) (uint32, bool) {
-	set, ok := s.shards[d>>58].m[d]
-	return set, ok
-}
-
-// len returns the number of digests held.
-func (s *digestSet) len() int {
-	n := 0
-	for i := range s.shards {
-		n += len(s.shards[i].m)
-	}
-	return n
-}
-
-// originSets interns origins and sets of origins, so the digest map stores
-// one small number per digest.
+// originSets numbers the origins of original values, so a digest run
+// stores one small number per digest.
 type originSets struct {
 	mu      sync.Mutex
 	origins []Origin
 	byName  map[Origin]uint32
-	sets    [][]uint32 // set number -> sorted origin numbers
-	byKey   map[string]uint32
 }
 
 func newOriginSets() *originSets {
-	return &originSets{byName: map[Origin]uint32{}, byKey: map[string]uint32{}}
+	return &originSets{byName: map[Origin]uint32{}}
 }
 
 // origin returns the number of o, registering it.
@@ -203,44 +153,3 @@ func (os *originSets) origin(o Origin) uint32 {
 	os.byName[o] = n
 	return n
 }
-
-func (os *originSets) single(o uint32) uint32 {
-	os.mu.Lock()
-	defer os.mu.Unlock()
-	return os.intern([]uint32{o})
-}
-
-// with returns the set holding the origins of set plus o.
-func (os *originSets) with(set, o uint32) uint32 {
-	os.mu.Lock()
-	defer os.mu.Unlock()
-	cur := os.sets[set]
-	i := sort.Search(len(cur), func(i int) bool { return cur[i] >= o })
-	if i < len(cur) && cur[i] == o {
-		return set
-	}
-	next := make([]uint32, 0, len(cur)+1)
-	next = append(next, cur[:i]...)
-	next = append(next, o)
-	next = append(next, cur[i:]...)
-	return os.intern(next)
-}
-
-func (os *originSets) intern(members []uint32) uint32 {
-	var b strings.Builder
-	for _, m := range members {
-		b.WriteString(strconv.FormatUint(uint64(m), 36))
-		b.WriteByte(',')
-	}
-	key := b.String()
-	if n, ok := os.byKey[key]; ok {
-		return n
-	}
-	n := uint32(len(os.sets))
-	os.sets = append(os.sets, members)
-	os.byKey[key] = n
-	return n
-}
-
-// members returns the origins of a set. Call only after collection.
-func (os *originSets) members(set uint32) []uint32 { return os.sets[set] }

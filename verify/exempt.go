@@ -3,6 +3,7 @@ package verify
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/brianvoe/gofakeit/v7/data"
@@ -220,64 +221,71 @@ func datePart(s string) (bool, string) {
 
 // cardinality decides whether one source column (or JSON path) is
 // low-cardinality. Until the column shows more than LowCardinality distinct
-// values, its digests wait here; once it does, they go to the digest set and
-// so do all later ones. Memory is bounded by LowCardinality values.
+// values, its digests wait here; once it does, they go to the runs and so
+// do all later ones. Memory is bounded by LowCardinality values. Safe for
+// concurrent use (rows of one table are digested on several goroutines).
 type cardinality struct {
-	distinct map[uint64]bool   // value keys seen, while few
-	pending  map[uint64]uint32 // digest -> origin, waiting while few
-	values   int64             // non-exempt values seen
-	overflow bool
+	over     atomic.Bool
+	mu       sync.Mutex
+	distinct map[uint64]bool // value keys seen, while few
+	pending  map[uint64]digestOf
+	values   atomic.Int64 // non-exempt values seen
 }
 
-// digestOf is a digest with the origin it is to be recorded under.
+// digestOf is a digest with the origin it is to be recorded under and its
+// value-space bucket (dense digit strings; 0 otherwise).
 type digestOf struct {
 	d uint64
 	o uint32
+	b uint32
 }
 
 func newCardinality() *cardinality {
-	return &cardinality{distinct: map[uint64]bool{}, pending: map[uint64]uint32{}}
+	return &cardinality{distinct: map[uint64]bool{}, pending: map[uint64]digestOf{}}
 }
 
-// add records one value: its key digest and its candidate digests, all from
-// origin. It returns the digests to add to the set now (nil while the
-// column may still be low-cardinality); the result is only valid until the
-// next call.
-func (c *cardinality) add(key uint64, digests []uint64, origin uint32, out []digestOf) []digestOf {
-	c.values++
-	out = out[:0]
-	if c.overflow {
-		for _, d := range digests {
-			out = append(out, digestOf{d, origin})
-		}
-		return out
+// add records one value: its key digest and its digests. It returns the
+// digests to record now (appended to out; none while the column may still
+// be low-cardinality).
+func (c *cardinality) add(key uint64, digests []digestOf, out []digestOf) []digestOf {
+	c.values.Add(1)
+	if c.over.Load() {
+		return append(out, digests...)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.over.Load() {
+		return append(out, digests...)
 	}
 	c.distinct[key] = true
 	for _, d := range digests {
-		c.pending[d] = origin
+		c.pending[d.d] = d
 	}
 	if len(c.distinct) <= LowCardinality {
 		return out
 	}
-	c.overflow = true
-	for d, o := range c.pending {
-		out = append(out, digestOf{d, o})
+	for _, d := range c.pending {
+		out = append(out, d)
 	}
 	c.distinct, c.pending = nil, nil
+	c.over.Store(true)
 	return out
 }
 
 // finish ends the column: low reports whether it is exempt as
-// low-cardinality; otherwise flush holds the digests still to add.
+// low-cardinality; otherwise flush holds the digests still to record.
 func (c *cardinality) finish() (low bool, flush []digestOf) {
-	if c.overflow {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.over.Load() {
 		return false, nil
 	}
-	if len(c.distinct) > 0 && c.values >= 2*int64(len(c.distinct)) {
+	if len(c.distinct) > 0 && c.values.Load() >= 2*int64(len(c.distinct)) {
 		return true, nil
 	}
-	for d, o := range c.pending {
-		flush = append(flush, digestOf{d, o})
+	for _, d := range c.pending {
+		flush = append(flush, d)
 	}
+	c.pending = map[uint64]digestOf{}
 	return false, flush
 }

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/dbtwin/dbtwin/config"
 	"github.com/dbtwin/dbtwin/mask"
 	"github.com/dbtwin/dbtwin/scan"
 )
@@ -30,7 +29,7 @@ func newLeafPlan(segs []jseg, digits bool, origin uint32) *leafPlan {
 	return &leafPlan{segs: segs, sink: sink{card: newCardinality(), digits: digits, origin: origin}}
 }
 
-func newJSONPlan(table, column string, r config.ColumnRule, masked bool, os *originSets) (*jsonPlan, error) {
+func newJSONPlan(table, column string, r ruleInfo, masked bool, os *originSets) (*jsonPlan, error) {
 	jp := &jsonPlan{}
 	if !masked {
 		cat, _ := scan.NameCategory(column)
@@ -40,7 +39,7 @@ func newJSONPlan(table, column string, r config.ColumnRule, masked bool, os *ori
 		jp.all = newLeafPlan(nil, digitCategories[cat], os.origin(Origin{Table: table, Column: column, Category: cat}))
 		return jp, nil
 	}
-	paths, _ := r.Rule.Params["paths"].(map[string]any)
+	paths, _ := r.params["paths"].(map[string]any)
 	names := make([]string, 0, len(paths))
 	for p := range paths {
 		names = append(names, p)
@@ -62,10 +61,11 @@ func newJSONPlan(table, column string, r config.ColumnRule, masked bool, os *ori
 		if cat == "" {
 			cat = scan.CatJSONPII
 		}
+		dense := denseTransformers[tr] || digitCategories[cat]
 		jp.paths = append(jp.paths, newLeafPlan(segs, mask.NormClass(tr) == mask.NormDigits || digitCategories[cat],
-			os.origin(Origin{Table: table, Column: column + " " + p, Category: cat})))
+			os.origin(Origin{Table: table, Column: column + " " + p, Category: cat, dense: dense})))
 	}
-	if d, _ := r.Rule.Params["detect"].(bool); d {
+	if d, _ := r.params["detect"].(bool); d {
 		jp.detect = newLeafPlan(nil, true, os.origin(Origin{Table: table, Column: column + " (detected)", Category: scan.CatJSONPII}))
 	}
 	return jp, nil

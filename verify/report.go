@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 )
@@ -13,8 +14,23 @@ import (
 type Report struct {
 	// Source and Target name the databases (passwords redacted).
 	Source, Target string
-	// Findings lists, per twin column, the cells holding original values.
+	// Findings lists, per twin column, the cells holding original values:
+	// the leaks. Any finding fails the scan.
 	Findings []Leak
+	// Coincidences lists, per twin column masked into a dense space of
+	// digits (phones, identifiers), how many masked values equal some other
+	// row's original against the number expected by chance. Only counts
+	// far above chance (AboveChance) are leaks.
+	Coincidences []Coincidence
+	// Warnings lists original values found in columns that strict: false
+	// copies as they are (Unmasked): reported, not failed.
+	Warnings []Leak
+	// Unmasked lists the columns copied unmasked because strict mode is
+	// off ("table.column"): they look personal and have no rule.
+	Unmasked []string
+	// Reachable lists the rules whose outputs can still reach a real
+	// person (a deliverable domain, a valid phone number).
+	Reachable []string
 	// Exemptions lists the original values not looked for, rule by rule.
 	Exemptions []Exemption
 	// SourceColumns lists the source columns (and JSON paths) whose values
@@ -28,7 +44,29 @@ type Report struct {
 	Tables       int
 	RowsScanned  int64
 	CellsScanned int64
-	Duration     time.Duration
+	// Probes counts the digests of twin cells, Candidates those that passed
+	// the Bloom filter of original digests, SpilledBytes what went to
+	// temporary files (memory stayed within the budget).
+	Probes, Candidates, SpilledBytes int64
+	Duration                         time.Duration
+}
+
+// Coincidence compares, for one twin column masked into a dense space,
+// the masked values equal to another row's original with chance.
+type Coincidence struct {
+	Table, Column string
+	// Values counts the column's digit values compared.
+	Values int64
+	// Observed counts the cells equal to some original; Expected is the
+	// number expected by chance (sum over value-space buckets of twin
+	// values × distinct originals / bucket size); Limit the most accepted.
+	Observed int64
+	Expected float64
+	Limit    int64
+	// AboveChance is true when Observed > Limit: a leak.
+	AboveChance bool
+	// Sources lists the source columns the matched originals came from.
+	Sources []string
 }
 
 // Leak is one twin column holding original values.
@@ -41,6 +79,14 @@ type Leak struct {
 	Sources []string
 	// Categories lists the kinds of personal data found (email, phone, ...).
 	Categories []string
+	// Unchanged counts the cells equal to their own row's original (a rule
+	// that left the value as it was).
+	Unchanged int64
+	// AboveChance is true when the column's coincidences are far above
+	// chance (they count as cells of the leak).
+	AboveChance bool
+	// Kept marks a warning about a column under keep: holding names.
+	Kept bool
 }
 
 // Exemption says how many original values one rule exempted.
@@ -95,16 +141,28 @@ func (r *Report) WriteText(w io.Writer) error {
 	} else {
 		fmt.Fprintf(&b, "leak scan: LEAK: %d cell(s) in %d twin column(s) hold original values\n", r.Leaks(), len(r.Findings))
 		for _, l := range r.Findings {
-			fmt.Fprintf(&b, "  %s.%s: %d cell(s) with values of %s (%s)\n", l.Table, l.Column, l.Cells,
+			fmt.Fprintf(&b, "  %s.%s: %d cell(s) with values of %s (%s)", l.Table, l.Column, l.Cells,
 				strings.Join(l.Sources, ", "), strings.Join(l.Categories, ", "))
+			if l.Unchanged > 0 {
+				fmt.Fprintf(&b, "; %d equal to their own row's original (the rule left them unchanged)", l.Unchanged)
+			}
+			if l.AboveChance {
+				b.WriteString("; equal to other rows' originals far more often than chance allows")
+			}
+			b.WriteString("\n")
 		}
 		b.WriteString("  fix: mask these source columns (mask: in dbtwin.yaml), or correct the rule that leaves values unchanged, then clone again\n")
 	}
+	r.writeNotes(&b)
 	if r.Source != "" || r.Target != "" {
 		fmt.Fprintf(&b, "source %s, twin %s\n", r.Source, r.Target)
 	}
-	fmt.Fprintf(&b, "scanned %d table(s), %d row(s), %d cell(s) of the twin against %d digest(s) of %d original value(s) (%d source row(s)) in %s\n",
+	fmt.Fprintf(&b, "scanned %d table(s), %d row(s), %d cell(s) of the twin against %d digest(s) of %d original value(s) (%d source row(s)) in %s",
 		r.Tables, r.RowsScanned, r.CellsScanned, r.Digests, r.SourceValues, r.SourceRows, r.Duration.Round(time.Millisecond))
+	if r.SpilledBytes > 0 {
+		fmt.Fprintf(&b, "; %d MB of digest runs spilled to disk", r.SpilledBytes>>20)
+	}
+	b.WriteString("\n")
 	if len(r.Exemptions) > 0 {
 		b.WriteString("not looked for:\n")
 		for _, e := range r.Exemptions {
@@ -130,6 +188,10 @@ type jsonReport struct {
 	OK            bool            `json:"ok"`
 	Leaks         int             `json:"leaks"`
 	Findings      []jsonLeak      `json:"findings"`
+	Coincidences  []jsonCoinc     `json:"coincidences"`
+	Warnings      []jsonLeak      `json:"warnings"`
+	Unmasked      []string        `json:"unmasked"`
+	Reachable     []string        `json:"reachable"`
 	Exemptions    []jsonExemption `json:"exemptions"`
 	SourceColumns []string        `json:"source_columns"`
 	Stats         jsonStats       `json:"stats"`
@@ -141,6 +203,21 @@ type jsonLeak struct {
 	Cells      int64    `json:"cells"`
 	Sources    []string `json:"sources"`
 	Categories []string `json:"categories"`
+	Unchanged  int64    `json:"unchanged,omitempty"`
+	// AboveChance marks coincidences far above chance.
+	AboveChance bool `json:"above_chance,omitempty"`
+	Kept        bool `json:"kept,omitempty"`
+}
+
+type jsonCoinc struct {
+	Table       string   `json:"table"`
+	Column      string   `json:"column"`
+	Values      int64    `json:"values"`
+	Observed    int64    `json:"observed"`
+	Expected    float64  `json:"expected"`
+	Limit       int64    `json:"limit"`
+	AboveChance bool     `json:"above_chance"`
+	Sources     []string `json:"sources"`
 }
 
 type jsonExemption struct {
@@ -157,6 +234,9 @@ type jsonStats struct {
 	SourceRows   int64 `json:"source_rows"`
 	SourceValues int64 `json:"source_values"`
 	Digests      int   `json:"digests"`
+	Probes       int64 `json:"probes"`
+	Candidates   int64 `json:"candidates"`
+	SpilledBytes int64 `json:"spilled_bytes"`
 	DurationMS   int64 `json:"duration_ms"`
 }
 
@@ -166,7 +246,9 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Findings: []jsonLeak{}, Exemptions: []jsonExemption{}, SourceColumns: r.SourceColumns,
 		Stats: jsonStats{Tables: r.Tables, RowsScanned: r.RowsScanned, CellsScanned: r.CellsScanned,
 			SourceRows: r.SourceRows, SourceValues: r.SourceValues, Digests: r.Digests,
-			DurationMS: r.Duration.Milliseconds()}}
+			Probes: r.Probes, Candidates: r.Candidates, SpilledBytes: r.SpilledBytes,
+			DurationMS: r.Duration.Milliseconds()},
+		Coincidences: []jsonCoinc{}, Warnings: []jsonLeak{}, Unmasked: nonNil(r.Unmasked), Reachable: nonNil(r.Reachable)}
 	if out.SourceColumns == nil {
 		out.SourceColumns = []string{}
 	}
@@ -176,7 +258,69 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	for _, e := range r.Exemptions {
 		out.Exemptions = append(out.Exemptions, jsonExemption(e))
 	}
+	for _, c := range r.Coincidences {
+		out.Coincidences = append(out.Coincidences, jsonCoinc{Table: c.Table, Column: c.Column, Values: c.Values,
+			Observed: c.Observed, Expected: math.Round(c.Expected*100) / 100, Limit: c.Limit, AboveChance: c.AboveChance, Sources: nonNil(c.Sources)})
+	}
+	for _, l := range r.Warnings {
+		out.Warnings = append(out.Warnings, jsonLeak(l))
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// WriteNotes writes what a clean report still says: coincidences against
+// chance, strict-mode warnings and rules whose outputs can reach a person.
+func (r *Report) WriteNotes(w io.Writer) error {
+	var b strings.Builder
+	r.writeNotes(&b)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (r *Report) writeNotes(b *strings.Builder) {
+	if len(r.Coincidences) > 0 {
+		var obs int64
+		var exp float64
+		for _, c := range r.Coincidences {
+			obs += c.Observed
+			exp += c.Expected
+		}
+		fmt.Fprintf(b, "coincidences: %d masked value(s) equal another row's original, %.1f expected by chance, in %d column(s) masked into dense spaces (phones, identifiers); a leak only far above chance\n",
+			obs, exp, len(r.Coincidences))
+		for _, c := range r.Coincidences {
+			if c.Observed == 0 && !c.AboveChance {
+				continue
+			}
+			verdict := "within chance"
+			if c.AboveChance {
+				verdict = "FAR ABOVE CHANCE: leak"
+			}
+			fmt.Fprintf(b, "  %s.%s: %d observed, %.1f expected among %d value(s) (limit %d): %s\n",
+				c.Table, c.Column, c.Observed, c.Expected, c.Values, c.Limit, verdict)
+		}
+	}
+	if len(r.Unmasked) > 0 {
+		fmt.Fprintf(b, "warning: strict mode is off: %d column(s) that look personal were copied unmasked and are not searched for: %s\n",
+			len(r.Unmasked), listSome(r.Unmasked, 6))
+	}
+	for _, l := range r.Warnings {
+		why := "copied unmasked, strict mode off"
+		if l.Kept {
+			why = "under keep:; if these are people's names, mask the column"
+		}
+		fmt.Fprintf(b, "warning: %s.%s (%s): %d cell(s) hold values of %s\n",
+			l.Table, l.Column, why, l.Cells, strings.Join(l.Sources, ", "))
+	}
+	for _, x := range r.Reachable {
+		fmt.Fprintf(b, "reachable: %s\n", x)
+	}
 }

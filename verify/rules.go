@@ -2,7 +2,6 @@ package verify
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/dbtwin/dbtwin"
 	"github.com/dbtwin/dbtwin/config"
@@ -13,21 +12,52 @@ import (
 // colKey names one column of one table (qualified table name).
 type colKey struct{ table, column string }
 
+// ruleInfo is what the leak scan needs of a column's mask rule.
+type ruleInfo struct {
+	transformer string
+	params      map[string]any
+	// where places the rule in the config for messages ("" when unknown).
+	where string
+}
+
+// Masking gives the resolved mask rule of a column; clone.Masking
+// implements it (with rules propagated along keys and relations).
+type Masking interface {
+	Rule(table, column string) (mask.Spec, bool)
+}
+
+// ruleSet holds every column's rule, resolved once.
+type ruleSet map[colKey]ruleInfo
+
 // maskRules resolves the config's mask rules against a schema: each rule
 // under its table's qualified name, inherited by the partitions of a
-// partitioned table (they hold its rows).
-func maskRules(s *dbtwin.Schema, cfg *config.Config) map[colKey]config.ColumnRule {
-	out := map[colKey]config.ColumnRule{}
-	if cfg == nil {
-		return out
-	}
-	for _, tm := range cfg.Mask {
-		t := s.Table(tm.Table)
-		if t == nil {
-			continue
+// partitioned table (they hold its rows). When m is set, its rules (which
+// follow keys and relations) are taken as well.
+func maskRules(s *dbtwin.Schema, cfg *config.Config, m Masking) ruleSet {
+	out := ruleSet{}
+	if cfg != nil {
+		for _, tm := range cfg.Mask {
+			t := s.Table(tm.Table)
+			if t == nil {
+				continue
+			}
+			for _, cr := range tm.Columns {
+				out[colKey{t.QualifiedName(), cr.Column}] = ruleInfo{transformer: cr.Rule.Transformer, params: cr.Rule.Params,
+					where: fmt.Sprintf("%s:%d:%d", cr.Pos.File, cr.Pos.Line, cr.Pos.Column)}
+			}
 		}
-		for _, cr := range tm.Columns {
-			out[colKey{t.QualifiedName(), cr.Column}] = cr
+	}
+	if m != nil {
+		for _, t := range s.Tables {
+			for _, c := range t.Columns {
+				k := colKey{t.QualifiedName(), c.Name}
+				if _, ok := out[k]; ok {
+					continue
+				}
+				if sp, ok := m.Rule(k.table, k.column); ok {
+					out[k] = ruleInfo{transformer: sp.Transformer, params: sp.Params}
+				}
+			}
 		}
 	}
 	// Partitions inherit from their parents, level by level.
@@ -52,6 +82,61 @@ func maskRules(s *dbtwin.Schema, cfg *config.Config) map[colKey]config.ColumnRul
 	return out
 }
 
+// keptSet resolves the keep: entries once (each entry looked up once, not
+// once per column), partitions inheriting their parent's.
+func keptSet(s *dbtwin.Schema, cfg *config.Config) map[colKey]bool {
+	out := map[colKey]bool{}
+	if cfg == nil {
+		return out
+	}
+	for _, k := range cfg.Keep {
+		if t, c, ok := config.SplitColumnRef(s, k.Text); ok {
+			out[colKey{t.QualifiedName(), c.Name}] = true
+		}
+	}
+	for changed := len(out) > 0; changed; {
+		changed = false
+		for _, t := range s.Tables {
+			if t.PartitionOf == "" {
+				continue
+			}
+			for _, c := range t.Columns {
+				k := colKey{t.QualifiedName(), c.Name}
+				if !out[k] && out[colKey{t.PartitionOf, c.Name}] {
+					out[k] = true
+					changed = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// denseTransformers write values in a dense space of digits (phones,
+// identifiers, card numbers): an output equal to *another* row's original
+// is expected by chance and counted against chance, not as a leak.
+var denseTransformers = map[string]bool{"digits": true, "phone": true, "credit_card": true, "iban": true}
+
+// isDenseRule reports whether a rule (or, for json, one of its paths)
+// writes dense-space values.
+func isDenseRule(r ruleInfo) bool {
+	if denseTransformers[r.transformer] {
+		return true
+	}
+	if r.transformer == "json" {
+		paths, _ := r.params["paths"].(map[string]any)
+		for _, v := range paths {
+			if denseTransformers[nestedTransformer(v)] {
+				return true
+			}
+		}
+		if d, _ := r.params["detect"].(bool); d {
+			return true
+		}
+	}
+	return false
+}
+
 // transformerCategory names the personal data a transformer is meant for.
 var transformerCategory = map[string]string{
 	"email": scan.CatEmail, "first_name": scan.CatFirstName, "last_name": scan.CatLastName,
@@ -71,11 +156,11 @@ var fakeTransformers = map[string]bool{"first_name": true, "last_name": true, "f
 	"street_address": true, "city": true, "text": true}
 
 // isFakeRule reports whether a rule writes dictionary values.
-func isFakeRule(r config.Rule) bool {
-	if !fakeTransformers[r.Transformer] {
+func isFakeRule(r ruleInfo) bool {
+	if !fakeTransformers[r.transformer] {
 		return false
 	}
-	if style, ok := r.Params["style"].(string); ok && style == "fpe" {
+	if style, ok := r.params["style"].(string); ok && style == "fpe" {
 		return false
 	}
 	return true
@@ -115,6 +200,10 @@ type colPlan struct {
 	wholeExempt string
 	// json is set for JSON documents: the leaves to collect.
 	json *jsonPlan
+	// masked is true when a rule masks the column; dense when its values
+	// live in a dense space of digits; sameRow when a twin cell equal to
+	// its own row's original is checked inline (clone only).
+	masked, dense, sameRow bool
 }
 
 // tablePlan says which columns of one source table to collect.
@@ -131,114 +220,119 @@ type namePlan struct {
 	first, last int // indexes into cols
 }
 
-// planSource decides, table by table, which source columns hold values the
+// planSource decides, for one table, which source columns hold values the
 // twin must not contain: every masked column and every column the name
-// dictionary flags (scan.NameCategory), except keep: entries and surrogate
-// keys.
-func planSource(s *dbtwin.Schema, cfg *config.Config, rules map[colKey]config.ColumnRule, set *digestSet) ([]*tablePlan, error) {
-	var plans []*tablePlan
-	for _, t := range s.Tables {
-		if !t.HasRows() {
+// dictionary flags (scan.NameCategory), except keep: entries, surrogate
+// keys and the columns strict: false copies unmasked (they are warnings).
+// It returns nil when the table has none.
+func planSource(t *dbtwin.Table, rules ruleSet, kept, unmasked map[colKey]bool, os *originSets) (*tablePlan, error) {
+	tp := &tablePlan{table: t}
+	firstIdx, lastIdx := -1, -1
+	tn := t.QualifiedName()
+	for _, c := range t.CopyColumns() {
+		k := colKey{tn, c.Name}
+		if kept[k] || unmasked[k] {
 			continue
 		}
-		tp := &tablePlan{table: t}
-		firstIdx, lastIdx := -1, -1
-		for _, c := range t.CopyColumns() {
-			tn := t.QualifiedName()
-			if kept(s, cfg, t, c.Name) {
-				continue
-			}
-			rule, masked := rules[colKey{tn, c.Name}]
-			nameCat, flagged := scan.NameCategory(c.Name)
-			if flagged && !masked && t.IsSurrogateKey(c.Name) {
-				flagged = false
-			}
-			if !masked && !flagged {
-				continue
-			}
-			if masked && (rule.Rule.Transformer == "keep" && !flagged) {
-				continue // explicitly kept by a rule and nothing says it is personal
-			}
-			if masked && (rule.Rule.Transformer == "null") {
-				continue // nothing of it reaches the twin
-			}
-			cp := &colPlan{idx: len(tp.columns), column: c, category: nameCat}
-			cp.card = newCardinality()
-			if cp.category == "" {
-				cp.category = transformerCategory[rule.Rule.Transformer]
-			}
-			if cp.category == "" {
-				cp.category = "masked"
-			}
-			cp.digits = digitCategories[cp.category]
-			if masked && mask.NormClass(rule.Rule.Transformer) == mask.NormDigits {
-				cp.digits = true
-			}
-			switch c.Kind {
-			case dbtwin.KindBool, dbtwin.KindEnum:
-				cp.wholeExempt = ExemptLowCardinality
-			case dbtwin.KindDate, dbtwin.KindTime, dbtwin.KindTimestamp, dbtwin.KindTimestampTZ, dbtwin.KindInterval:
-				cp.wholeExempt = ExemptDate
-			case dbtwin.KindBytes:
-				continue // binary data (photos) is not compared
-			}
-			if (c.Kind == dbtwin.KindJSON && !masked) || (masked && rule.Rule.Transformer == "json") {
-				jp, err := newJSONPlan(tn, c.Name, rule, masked, set.origins)
-				if err != nil {
-					return nil, err
-				}
-				cp.json = jp
-			}
-			cp.origin = set.origins.origin(Origin{Table: tn, Column: c.Name, Category: cp.category})
-			if loneCategories[cp.category] || localCategories[cp.category] {
-				cp.lone = set.origins.origin(Origin{Table: tn, Column: c.Name, Category: cp.category, local: true})
-				cp.hasLone = true
-				cp.allLocal = localCategories[cp.category]
-			}
-			switch cp.category {
-			case scan.CatFirstName:
-				if firstIdx < 0 {
-					firstIdx = len(tp.cols)
-				}
-			case scan.CatLastName:
-				if lastIdx < 0 {
-					lastIdx = len(tp.cols)
-				}
-			}
-			tp.columns = append(tp.columns, c.Name)
-			tp.cols = append(tp.cols, cp)
+		rule, masked := rules[k]
+		nameCat, flagged := scan.NameCategory(c.Name)
+		if flagged && !masked && t.IsSurrogateKey(c.Name) {
+			flagged = false
 		}
-		if len(tp.cols) == 0 {
+		if !masked && !flagged {
 			continue
 		}
-		if firstIdx >= 0 && lastIdx >= 0 {
-			f, l := tp.cols[firstIdx].column.Name, tp.cols[lastIdx].column.Name
-			tp.name = &namePlan{first: firstIdx, last: lastIdx}
-			tp.name.card = newCardinality()
-			tp.name.origin = set.origins.origin(Origin{Table: t.QualifiedName(), Column: f + "+" + l, Category: scan.CatPersonName})
+		if masked && (rule.transformer == "keep" && !flagged) {
+			continue // explicitly kept by a rule and nothing says it is personal
 		}
-		plans = append(plans, tp)
+		if masked && (rule.transformer == "null") {
+			continue // nothing of it reaches the twin
+		}
+		cp := &colPlan{idx: len(tp.columns), column: c, category: nameCat, masked: masked}
+		cp.card = newCardinality()
+		if cp.category == "" {
+			cp.category = transformerCategory[rule.transformer]
+		}
+		if cp.category == "" {
+			cp.category = "masked"
+		}
+		cp.digits = digitCategories[cp.category]
+		if masked && mask.NormClass(rule.transformer) == mask.NormDigits {
+			cp.digits = true
+		}
+		cp.dense = digitCategories[cp.category] || (masked && isDenseRule(rule))
+		switch c.Kind {
+		case dbtwin.KindBool, dbtwin.KindEnum:
+			cp.wholeExempt = ExemptLowCardinality
+		case dbtwin.KindDate, dbtwin.KindTime, dbtwin.KindTimestamp, dbtwin.KindTimestampTZ, dbtwin.KindInterval:
+			cp.wholeExempt = ExemptDate
+		case dbtwin.KindBytes:
+			continue // binary data (photos) is not compared
+		}
+		// An unchanged cell is checked inline (same row) except in JSON
+		// documents (their leaves are checked through the digests) and for
+		// rules that keep values on purpose.
+		cp.sameRow = masked && rule.transformer != "json" && rule.transformer != "keep" && cp.wholeExempt == ""
+		if (c.Kind == dbtwin.KindJSON && !masked) || (masked && rule.transformer == "json") {
+			jp, err := newJSONPlan(tn, c.Name, rule, masked, os)
+			if err != nil {
+				return nil, err
+			}
+			cp.json = jp
+		}
+		cp.origin = os.origin(Origin{Table: tn, Column: c.Name, Category: cp.category, dense: cp.dense})
+		if loneCategories[cp.category] || localCategories[cp.category] {
+			cp.lone = os.origin(Origin{Table: tn, Column: c.Name, Category: cp.category, local: true})
+			cp.hasLone = true
+			cp.allLocal = localCategories[cp.category]
+		}
+		switch cp.category {
+		case scan.CatFirstName:
+			if firstIdx < 0 {
+				firstIdx = len(tp.cols)
+			}
+		case scan.CatLastName:
+			if lastIdx < 0 {
+				lastIdx = len(tp.cols)
+			}
+		}
+		tp.columns = append(tp.columns, c.Name)
+		tp.cols = append(tp.cols, cp)
 	}
-	sort.Slice(plans, func(i, j int) bool { return plans[i].table.QualifiedName() < plans[j].table.QualifiedName() })
-	return plans, nil
+	if len(tp.cols) == 0 {
+		return nil, nil
+	}
+	if firstIdx >= 0 && lastIdx >= 0 {
+		f, l := tp.cols[firstIdx].column.Name, tp.cols[lastIdx].column.Name
+		tp.name = &namePlan{first: firstIdx, last: lastIdx}
+		tp.name.card = newCardinality()
+		tp.name.origin = os.origin(Origin{Table: tn, Column: f + "+" + l, Category: scan.CatPersonName})
+	}
+	return tp, nil
 }
 
-// kept reports whether table.column is under keep:, directly or through the
-// partitioned table t is a partition of.
-func kept(s *dbtwin.Schema, cfg *config.Config, t *dbtwin.Table, column string) bool {
-	for depth := 0; cfg != nil && t != nil && depth < 32; depth++ {
-		if cfg.Kept(s, t.QualifiedName(), column) {
-			return true
+// unmaskedColumns lists the columns strict: false copies as they are: their
+// names say they are personal, they have no rule and are not kept.
+func unmaskedColumns(s *dbtwin.Schema, rules ruleSet, kept map[colKey]bool) map[colKey]bool {
+	out := map[colKey]bool{}
+	for _, t := range s.Tables {
+		for _, c := range t.Columns {
+			k := colKey{t.QualifiedName(), c.Name}
+			if _, ok := rules[k]; ok || kept[k] || c.Generated != "" {
+				continue
+			}
+			if _, ok := scan.NameCategory(c.Name); ok && !t.IsSurrogateKey(c.Name) {
+				out[k] = true
+			}
 		}
-		if t.PartitionOf == "" {
-			return false
-		}
-		t = s.Table(t.PartitionOf)
 	}
-	return false
+	return out
 }
 
 // ruleError places a problem with a mask rule in the config file.
-func ruleError(table, column string, r config.ColumnRule, err error) error {
-	return fmt.Errorf("%s: mask rule of %s.%s: %w", r.Pos, table, column, err)
+func ruleError(table, column string, r ruleInfo, err error) error {
+	if r.where == "" {
+		return fmt.Errorf("mask rule of %s.%s: %w", table, column, err)
+	}
+	return fmt.Errorf("%s: mask rule of %s.%s: %w", r.where, table, column, err)
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"sync"
-	"time"
 
 	"github.com/dbtwin/dbtwin"
 	"github.com/dbtwin/dbtwin/config"
@@ -22,26 +20,33 @@ type Options struct {
 	Source, Target string
 	// Log receives one-line notes; nil = discard.
 	Log func(format string, args ...any)
+	// MemoryBudget is the memory, in bytes, digests are held in before
+	// sorted runs spill to TempDir (0 = DefaultMemoryBudget).
+	MemoryBudget int64
+	// TempDir is where spilled runs go ("" = the system's temporary
+	// directory); they are removed by Scan.Close.
+	TempDir string
+	// Strict overrides the config's strict setting when non-nil. With
+	// strict mode off, columns that look personal but have no rule are
+	// copied as they are: they are reported as warnings, not searched for.
+	Strict *bool
+	// Masking, when set, resolves each column's rule (clone passes its
+	// rules propagated along keys and relations); otherwise the config's
+	// rules are used as written.
+	Masking Masking
 }
 
 // ErrLeak marks a scan that found original values in the twin (exit code 1).
 var ErrLeak = errors.New("leak found")
 
 // Run proves that no original value of the source's personal-data columns
-// survived in the twin. It reads src (the production snapshot) and keeps a
-// keyed 8-byte digest of each original value of every masked column and
-// every column the name dictionary flags (except keep: entries), then reads
-// every cell of every table of dst and reports the cells whose values, JSON
-// members or words equal one of them. cfg may be nil (no rules: only the
-// name dictionary decides what is personal). Leaks are reported in the
-// Report, not as an error; the error is for failures to read or a bad
-// config.
+// survived in the twin, reading both (dbtwin verify). It digests each
+// original value of every masked column and every column the name
+// dictionary flags (except keep: entries), then every cell of every table
+// of dst (kept columns included), and joins the two (see Scan). cfg may be
+// nil. Leaks are reported in the Report, not as an error; the error is for
+// failures to read or a bad config.
 func Run(ctx context.Context, src, dst dbtwin.Snapshot, cfg *config.Config, opt Options) (*Report, error) {
-	start := time.Now()
-	logf := opt.Log
-	if logf == nil {
-		logf = func(string, ...any) {}
-	}
 	if opt.Jobs < 1 {
 		opt.Jobs = 1
 	}
@@ -51,132 +56,99 @@ func Run(ctx context.Context, src, dst dbtwin.Snapshot, cfg *config.Config, opt 
 			return nil, fmt.Errorf("check the config against the source: %w", err)
 		}
 	}
-	set := newDigestSet()
-	h := newHasher()
-	plans, err := planSource(srcSchema, cfg, maskRules(srcSchema, cfg), set)
+	s, err := NewScan(srcSchema, dstSchema, cfg, opt)
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Source: opt.Source, Target: opt.Target}
-	cols := map[string]bool{}
-	for _, o := range set.origins.origins {
-		cols[o.String()] = true
-	}
-	rep.SourceColumns = sortedKeys(cols)
+	defer s.Close()
 
-	// 1. Collect the digests of the original values.
-	exempt := tallies{}
-	var mu sync.Mutex
-	err = parallel(ctx, opt.Jobs, len(plans), func(ctx context.Context, i int) error {
-		c := newCollector(h, set)
-		if err := c.table(ctx, src, plans[i]); err != nil {
+	// 1. The original values.
+	var srcTables []*dbtwin.Table
+	for _, t := range srcSchema.Tables {
+		if t.HasRows() {
+			srcTables = append(srcTables, t)
+		}
+	}
+	err = parallel(ctx, opt.Jobs, len(srcTables), func(ctx context.Context, i int) error {
+		t := srcTables[i]
+		var cols []string
+		for _, c := range t.CopyColumns() {
+			cols = append(cols, c.Name)
+		}
+		// Source and twin sides of a table are fed separately: the twin's
+		// columns are registered when the twin is read.
+		ts, err := s.sourceTable(t, cols)
+		if err != nil || ts == nil {
 			return err
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		exempt.merge(c.exempt)
-		rep.SourceRows += c.rows
-		rep.SourceValues += c.values
-		return nil
+		return feed(ctx, src, t, ts, "source", func(o *RowObserver, row dbtwin.Row) { o.Source(row) })
 	})
 	if err != nil {
 		return nil, fmt.Errorf("leak scan: collect original values: %w", err)
 	}
-	rep.Digests = set.len()
-	logf("leak scan: %d digest(s) of original values from %d column(s)", rep.Digests, len(rep.SourceColumns))
-
-	// 2. Scan every cell of the twin.
-	fake := map[colKey]bool{}
-	for k, r := range maskRules(dstSchema, cfg) {
-		if isFakeRule(r.Rule) {
-			fake[k] = true
-		}
-	}
+	// 2. Every cell of the twin.
 	var tables []*dbtwin.Table
 	for _, t := range dstSchema.Tables {
 		if t.HasRows() {
 			tables = append(tables, t)
 		}
 	}
-	var scans []*tableScan
 	err = parallel(ctx, opt.Jobs, len(tables), func(ctx context.Context, i int) error {
-		s := newScanner(h, set, fake)
-		s.kept = keptColumns(dstSchema, cfg)
-		ts, err := s.table(ctx, dst, tables[i])
+		t := tables[i]
+		var cols []string
+		for _, c := range t.CopyColumns() {
+			if scannable(c) {
+				cols = append(cols, c.Name)
+			}
+		}
+		if len(cols) == 0 {
+			return nil
+		}
+		ts, err := s.twinTable(t, cols)
 		if err != nil {
 			return err
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		scans = append(scans, ts)
-		exempt.merge(s.exempt)
-		return nil
+		return feed(ctx, dst, t, ts, "twin", func(o *RowObserver, row dbtwin.Row) { o.Twin(row) })
 	})
 	if err != nil {
 		return nil, fmt.Errorf("leak scan: scan the twin: %w", err)
 	}
-	rep.Tables = len(tables)
-	for _, ts := range scans {
-		rep.RowsScanned += ts.rows
-		rep.CellsScanned += ts.cells
-		for col, ch := range ts.hits {
-			rep.Findings = append(rep.Findings, set.leak(ts.table, col, ch))
-		}
+	rep, err := s.Finish(ctx)
+	if err != nil {
+		return nil, err
 	}
-	sort.Slice(rep.Findings, func(i, j int) bool {
-		a, b := rep.Findings[i], rep.Findings[j]
-		if a.Table != b.Table {
-			return a.Table < b.Table
-		}
-		return a.Column < b.Column
-	})
-	rep.Exemptions = set.exemptions(exempt)
-	rep.Duration = time.Since(start)
+	rep.Tables = len(tables)
 	return rep, nil
 }
 
-// leak describes the hits of one twin column.
-func (s *digestSet) leak(table, column string, ch *columnHits) Leak {
-	l := Leak{Table: table, Column: column, Cells: ch.cells}
-	srcs, cats := map[string]bool{}, map[string]bool{}
-	for set := range ch.sets {
-		for _, o := range s.origins.members(set) {
-			or := s.origins.origins[o]
-			srcs[or.String()] = true
-			cats[or.Category] = true
+// feed reads one table (the table scan's columns) into an observer.
+func feed(ctx context.Context, snap dbtwin.Snapshot, t *dbtwin.Table, ts *TableScan, side string, fn func(*RowObserver, dbtwin.Row)) error {
+	name := t.QualifiedName()
+	rows, err := snap.Read(ctx, dbtwin.ReadRequest{Table: t, Columns: ts.columns})
+	if err != nil {
+		return fmt.Errorf("read %s table %s: %w", side, name, err)
+	}
+	defer rows.Close()
+	o := ts.Observer()
+	defer o.Done()
+	var n int64
+	for rows.Next() {
+		row := rows.Row()
+		if len(row) != len(ts.columns) {
+			return fmt.Errorf("read %s table %s: got %d fields for %d columns", side, name, len(row), len(ts.columns))
+		}
+		fn(o, row)
+		n++
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 		}
 	}
-	l.Sources, l.Categories = sortedKeys(srcs), sortedKeys(cats)
-	return l
-}
-
-// exemptions turns the tallies into report entries, in rule order.
-func (s *digestSet) exemptions(t tallies) []Exemption {
-	var out []Exemption
-	for _, rule := range exemptionOrder {
-		x := t[rule]
-		if x == nil || x.values == 0 {
-			continue
-		}
-		cols := map[string]bool{}
-		for o := range x.origins {
-			cols[s.origins.origins[o].String()] = true
-		}
-		for w := range x.where {
-			cols[w] = true
-		}
-		out = append(out, Exemption{Rule: rule, Reason: exemptionText[rule], Values: x.values, Columns: sortedKeys(cols)})
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read %s table %s: %w", side, name, err)
 	}
-	return out
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return nil
 }
 
 // parallel runs fn(0..n-1) on up to jobs goroutines, stopping at the first

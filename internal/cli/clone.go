@@ -108,6 +108,9 @@ func runClone(e *env, o *cloneOptions, strict *bool) error {
 			r := res.LeakReport
 			fmt.Fprintf(e.stdout, "leak scan: no original value found in the twin (%s digests of %d source columns, %s twin cells scanned)\n",
 				count(int64(r.Digests)), len(r.SourceColumns), count(r.CellsScanned))
+			if werr := r.WriteNotes(e.stdout); werr != nil {
+				return werr
+			}
 		}
 	}
 	if errors.Is(err, clone.ErrVerification) || errors.Is(err, clone.ErrLeak) {
