@@ -397,8 +397,8 @@ func (s *Scan) report(rep *Report, out map[uint32]*colOutcome, origHist map[uint
 	rep.Tables = len(s.tables)
 	rep.SourceRows, rep.SourceValues = s.stats.srcRows, s.stats.srcValues
 	rep.RowsScanned, rep.CellsScanned = s.stats.twinRows, s.stats.twinCells
-	rep.Probes = s.stats.probes
-	rep.Candidates = cand.entries
+	rep.TwinDigests = s.stats.probes
+	rep.FilterPassed = cand.entries
 	rep.SpilledBytes = s.runs.spilled + s.probes.spilled + cand.spilled
 	rep.Duration = time.Since(s.start)
 }

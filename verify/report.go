@@ -44,11 +44,12 @@ type Report struct {
 	Tables       int
 	RowsScanned  int64
 	CellsScanned int64
-	// Probes counts the digests of twin cells, Candidates those that passed
-	// the Bloom filter of original digests, SpilledBytes what went to
-	// temporary files (memory stayed within the budget).
-	Probes, Candidates, SpilledBytes int64
-	Duration                         time.Duration
+	// TwinDigests counts the digests of twin cells, FilterPassed those that
+	// passed the Bloom filter of original digests (joined exactly),
+	// SpilledBytes what went to temporary files (memory stayed within the
+	// budget).
+	TwinDigests, FilterPassed, SpilledBytes int64
+	Duration                                time.Duration
 }
 
 // Coincidence compares, for one twin column masked into a dense space,
@@ -234,8 +235,8 @@ type jsonStats struct {
 	SourceRows   int64 `json:"source_rows"`
 	SourceValues int64 `json:"source_values"`
 	Digests      int   `json:"digests"`
-	Probes       int64 `json:"probes"`
-	Candidates   int64 `json:"candidates"`
+	TwinDigests  int64 `json:"twin_digests"`
+	FilterPassed int64 `json:"filter_passed"`
 	SpilledBytes int64 `json:"spilled_bytes"`
 	DurationMS   int64 `json:"duration_ms"`
 }
@@ -246,7 +247,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Findings: []jsonLeak{}, Exemptions: []jsonExemption{}, SourceColumns: r.SourceColumns,
 		Stats: jsonStats{Tables: r.Tables, RowsScanned: r.RowsScanned, CellsScanned: r.CellsScanned,
 			SourceRows: r.SourceRows, SourceValues: r.SourceValues, Digests: r.Digests,
-			Probes: r.Probes, Candidates: r.Candidates, SpilledBytes: r.SpilledBytes,
+			TwinDigests: r.TwinDigests, FilterPassed: r.FilterPassed, SpilledBytes: r.SpilledBytes,
 			DurationMS: r.Duration.Milliseconds()},
 		Coincidences: []jsonCoinc{}, Warnings: []jsonLeak{}, Unmasked: nonNil(r.Unmasked), Reachable: nonNil(r.Reachable)}
 	if out.SourceColumns == nil {
