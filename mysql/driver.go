@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -76,6 +77,9 @@ const targetSQLMode = "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
 type setupConnector struct {
 	driver.Connector
 	setup []string
+	// timeoutMS > 0 bounds every statement: max_statement_time on MariaDB,
+	// max_execution_time (SELECT only) on MySQL.
+	timeoutMS int64
 }
 
 func (c *setupConnector) Connect(ctx context.Context) (driver.Conn, error) {
@@ -88,7 +92,14 @@ func (c *setupConnector) Connect(ctx context.Context) (driver.Conn, error) {
 		conn.Close()
 		return nil, errors.New("mysql driver connection cannot execute statements")
 	}
-	for _, s := range c.setup {
+	setup := c.setup
+	if c.timeoutMS > 0 {
+		_, err := ex.ExecContext(ctx, fmt.Sprintf("SET SESSION max_statement_time = %.3f", float64(c.timeoutMS)/1000), nil)
+		if err != nil {
+			setup = append(setup, fmt.Sprintf("SET SESSION max_execution_time = %d", c.timeoutMS))
+		}
+	}
+	for _, s := range setup {
 		if _, err := ex.ExecContext(ctx, s, nil); err != nil {
 			conn.Close()
 			return nil, fmt.Errorf("session setup %q: %w", s, err)
@@ -113,14 +124,18 @@ type db struct {
 // and port (default 3306), the database from the path, ?socket=PATH for a
 // Unix socket, and every other parameter passed to go-sql-driver/mysql as in
 // its DSN (tls=true, tls=skip-verify, timeout=5s, …; unknown names are
-// session variables).
+// session variables). statement_timeout=MS is dbtwin's own: it bounds every
+// statement of a source's sessions (max_statement_time on MariaDB,
+// max_execution_time on MySQL).
 func Config(u *dbtwin.URL) (*gomysql.Config, error) {
 	if u.Engine != Engine {
 		return nil, fmt.Errorf("%w: %s is not a mysql:// or mariadb:// URL", dbtwin.ErrUsage, u.Redacted())
 	}
 	q := url.Values{}
 	for k, v := range u.Params {
-		q[k] = v
+		if k != "statement_timeout" {
+			q[k] = v
+		}
 	}
 	host := u.Host
 	if host == "" {
@@ -173,7 +188,11 @@ func open(ctx context.Context, u *dbtwin.URL, setup []string) (*db, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: MySQL URL %s: %v", dbtwin.ErrUsage, u.Redacted(), err)
 	}
-	d := &db{url: u, cfg: cfg, pool: sql.OpenDB(&setupConnector{Connector: conn, setup: setup}), name: cfg.DBName, password: cfg.Passwd}
+	sc := &setupConnector{Connector: conn, setup: setup}
+	if ms, err := strconv.ParseInt(u.Params.Get("statement_timeout"), 10, 64); err == nil && ms > 0 {
+		sc.timeoutMS = ms
+	}
+	d := &db{url: u, cfg: cfg, pool: sql.OpenDB(sc), name: cfg.DBName, password: cfg.Passwd}
 	d.pool.SetConnMaxIdleTime(5 * time.Minute)
 	if err := d.pool.QueryRowContext(ctx, "SELECT VERSION()").Scan(&d.version); err != nil {
 		d.pool.Close()

@@ -99,3 +99,29 @@ func TestSnapshotModes(t *testing.T) {
 		s.Close()
 	}
 }
+
+// statement_timeout=MS (what scan --timeout sets) stops a slow statement.
+func TestStatementTimeoutParam(t *testing.T) {
+	src := dbtest.MySQL(t)
+	ctx := context.Background()
+	s, err := dbtwin.OpenSource(ctx, src+"?statement_timeout=2000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	snap, err := s.Snapshot(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	rows, err := snap.Query(ctx, "SELECT SLEEP(10)")
+	if err == nil {
+		for rows.Next() {
+		}
+		err = rows.Err()
+		rows.Close()
+	}
+	if err == nil || !strings.Contains(strings.ToLower(err.Error()), "max_statement_time") && !strings.Contains(strings.ToLower(err.Error()), "interrupted") {
+		t.Fatalf("slow statement: err = %v, want it stopped by the statement timeout", err)
+	}
+}

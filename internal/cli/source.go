@@ -9,13 +9,14 @@ import (
 )
 
 // openSnapshot opens a source read-only and starts a snapshot with one
-// reader. For PostgreSQL a statement timeout is set on every session.
+// reader. For PostgreSQL and MySQL/MariaDB a statement timeout is set on
+// every session.
 func openSnapshot(ctx context.Context, raw string, timeout time.Duration) (dbtwin.Source, dbtwin.Snapshot, error) {
 	u, err := dbtwin.ParseURL(raw)
 	if err != nil {
 		return nil, nil, err
 	}
-	if u.Engine == "postgres" && timeout > 0 {
+	if (u.Engine == "postgres" || u.Engine == "mysql") && timeout > 0 {
 		u = u.WithParam("statement_timeout", fmt.Sprint(timeout.Milliseconds()))
 	}
 	src, err := dbtwin.OpenSourceURL(ctx, u)
