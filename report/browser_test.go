@@ -36,6 +36,10 @@ func TestBrowserLargeSchema(t *testing.T) {
 		len(g.edges), p.Load.Round(1e6), script, painted)
 
 	p.ElementScreenshot(t, "#map-wrap", "report-400-tables-map")
+	searchMS := browsertest.Eval[float64](t, p, `(() => { const s = document.getElementById('search'), t = performance.now();
+		s.value = 'table_2'; s.dispatchEvent(new Event('input')); s.value = ''; s.dispatchEvent(new Event('input'));
+		return (performance.now() - t) / 2; })()`)
+	t.Logf("one search over 400 tables: %.1f ms", searchMS)
 	assertCounts(t, p, 400, len(g.edges))
 	assertSearch(t, p, "table_123", 1)
 	want := 0
