@@ -54,7 +54,8 @@ func (tr *traversal) finish() *Selection {
 		}
 		st.keys, st.outFK, st.follows = nil, nil, nil
 		st.expanded.free()
-		st.expanded = nil
+		st.expandedOut.free()
+		st.expanded, st.expandedOut = nil, nil
 		st.selected.optimize()
 		s.states[st.t] = st
 	}

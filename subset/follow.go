@@ -98,7 +98,7 @@ func (tr *traversal) followChunk(ctx context.Context, f *follow, part []string) 
 				st.capped = true
 				continue
 			}
-			isNew, err := tr.add(st, row, f.role, f.how)
+			isNew, err := tr.addVia(st, row, f.role, f.how, f.cyclic)
 			if err != nil {
 				return err
 			}

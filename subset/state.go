@@ -41,9 +41,12 @@ type tstate struct {
 
 	selected *keySet
 	expanded *keySet // nil when the table has nothing to expand into
-	keys     []*tkey
-	outFK    []*fkUse
-	follows  []*followSrc
+	// expandedOut holds rows reached through a cycle and expanded only
+	// along relations leaving the cycle (cycle-once mode, traverse.go).
+	expandedOut *keySet
+	keys        []*tkey
+	outFK       []*fkUse
+	follows     []*followSrc
 
 	rows     int64
 	roleRows [numRoles]int64
@@ -101,8 +104,11 @@ type fkUse struct {
 // follow brings rows of dst tables whose dstCols match values of expanded
 // source rows: children through a foreign key, or value matches.
 type follow struct {
-	name    string
-	role    role
+	name string
+	role role
+	// cyclic is set for a child relation inside a cycle (both tables in
+	// one strongly connected group, or a self-reference).
+	cyclic  bool
 	how     string
 	dst     []*tstate
 	dstCols []string

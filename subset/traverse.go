@@ -38,6 +38,11 @@ type traversal struct {
 	follows []*follow
 	buf     [][]byte
 	buf2    [][]byte
+	// cycleOnce: a child row reached through a relation inside a cycle is
+	// expanded only along relations that leave the cycle. On when a root
+	// samples a percent of its table, so the sample stays proportional
+	// instead of the cycle pulling in the whole group of tables.
+	cycleOnce bool
 }
 
 // Select runs the plan against a snapshot and returns the selected rows of
@@ -67,6 +72,11 @@ func Select(ctx context.Context, snap dbtwin.Snapshot, p *Plan, opt Options) (*S
 func newTraversal(p *Plan, snap dbtwin.Snapshot, opt Options) *traversal {
 	g := p.g
 	tr := &traversal{p: p, snap: snap, d: dialect{engine: g.schema.Engine}, batch: opt.BatchSize, heap: opt.HeapRows}
+	for _, r := range p.roots {
+		if r.cfg.Percent > 0 && r.cfg.Percent < 100 {
+			tr.cycleOnce = true
+		}
+	}
 	maxKeys := opt.MaxKeys
 	if maxKeys == 0 {
 		maxKeys = DefaultMaxKeys
@@ -120,7 +130,10 @@ func newTraversal(p *Plan, snap dbtwin.Snapshot, opt Options) *traversal {
 				c.addCols(e.fromCols...)
 				c.outFK = append(c.outFK, &fkUse{ref: ref, cols: e.fromCols, how: "parent of " + c.name + " via " + e.name})
 			}
-			tr.addFollow(e, roleChild, "child of "+e.to.name()+" via "+e.name, to, e.toCols, from, e.fromCols)
+			f := tr.addFollow(e, roleChild, "child of "+e.to.name()+" via "+e.name, to, e.toCols, from, e.fromCols)
+			if f != nil && g.comp[g.index[to[0].t]] == g.comp[g.index[from[0].t]] {
+				f.cyclic = true
+			}
 			continue
 		}
 		tr.addFollow(e, roleValue, "value match of "+e.from.name()+" via "+e.name, from, e.fromCols, to, e.toCols)
@@ -135,6 +148,9 @@ func newTraversal(p *Plan, snap dbtwin.Snapshot, opt Options) *traversal {
 	for _, st := range tr.states {
 		if len(st.follows) > 0 {
 			st.expanded = newKeySet(tr.b)
+			if tr.cycleOnce {
+				st.expandedOut = newKeySet(tr.b)
+			}
 		}
 		st.finalize()
 	}
@@ -146,9 +162,9 @@ func newTraversal(p *Plan, snap dbtwin.Snapshot, opt Options) *traversal {
 	return tr
 }
 
-func (tr *traversal) addFollow(e *relEdge, ro role, how string, src []*tstate, srcCols []string, dst []*tstate, dstCols []string) {
+func (tr *traversal) addFollow(e *relEdge, ro role, how string, src []*tstate, srcCols []string, dst []*tstate, dstCols []string) *follow {
 	if len(src) == 0 || len(dst) == 0 {
-		return
+		return nil
 	}
 	f := &follow{name: e.name, role: ro, how: how, dst: dst, dstCols: dstCols, perKey: dst[0].rule.maxPerParent,
 		queued: newKeySet(tr.b)}
@@ -160,12 +176,19 @@ func (tr *traversal) addFollow(e *relEdge, ro role, how string, src []*tstate, s
 		s.follows = append(s.follows, &followSrc{f: f, cols: srcCols})
 	}
 	tr.follows = append(tr.follows, f)
+	return f
 }
 
 // add selects a row (fields in st.cols order). A new row records its
 // referenced keys and queues its parents; an expanding row queues the values
 // its children and value matches are looked up by.
 func (tr *traversal) add(st *tstate, row dbtwin.Row, ro role, how string) (bool, error) {
+	return tr.addVia(st, row, ro, how, false)
+}
+
+// addVia is add for a row brought by a follow; viaCycle says the follow is
+// a child relation inside a cycle.
+func (tr *traversal) addVia(st *tstate, row dbtwin.Row, ro role, how string, viaCycle bool) (bool, error) {
 	if len(row) != len(st.cols) {
 		return false, fmt.Errorf("subset: reading %s: got %d fields for %d columns", st.name, len(row), len(st.cols))
 	}
@@ -188,8 +211,19 @@ func (tr *traversal) add(st *tstate, row dbtwin.Row, ro role, how string) (bool,
 			tr.need(st, u, row)
 		}
 	}
-	if ro.expands() && st.expanded != nil && st.expanded.add(id) {
+	if ro.expands() && st.expanded != nil && !st.expanded.has(id) {
+		partial := tr.cycleOnce && viaCycle
+		if partial {
+			if !st.expandedOut.add(id) {
+				return isNew, tr.b.check(st.name)
+			}
+		} else {
+			st.expanded.add(id)
+		}
 		for _, fs := range st.follows {
+			if partial && fs.f.cyclic {
+				continue
+			}
 			v := pick(tr.buf2, row, fs.pos)
 			tr.buf2 = v
 			if anyNil(v) || !fs.f.queued.add(v) {
