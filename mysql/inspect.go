@@ -193,7 +193,7 @@ func (in *inspector) keys(ctx context.Context) error {
 			case p.expr.Valid && p.expr.String != "":
 				key.Expressions = append(key.Expressions, p.expr.String)
 				for _, c := range t.Columns {
-					if strings.Contains(p.expr.String, "`"+c.Name+"`") {
+					if strings.Contains(p.expr.String, "`"+c.Name+"`") || strings.Contains(p.expr.String, `"`+c.Name+`"`) {
 						key.Columns = append(key.Columns, c.Name)
 					}
 				}
@@ -291,7 +291,9 @@ func (in *inspector) addCheck(table, name, clause string) {
 	if t == nil {
 		return
 	}
-	if c := t.Column(name); c != nil && strings.EqualFold(strings.TrimSpace(clause), "json_valid(`"+name+"`)") {
+	// Source sessions print identifiers with double quotes (ANSI_QUOTES).
+	cl := strings.TrimSpace(clause)
+	if c := t.Column(name); c != nil && (strings.EqualFold(cl, "json_valid(`"+name+"`)") || strings.EqualFold(cl, `json_valid("`+name+`")`)) {
 		c.Kind = dbtwin.KindJSON
 		return
 	}
