@@ -98,7 +98,7 @@ func TestAddEachOutput(t *testing.T) {
 		return err
 	})
 	add(KindPlan, func(b *bytes.Buffer) error {
-		_, err := b.WriteString(`{"version":1,"source":"x","tables":[{"table":"public.table_000","rule":"root","how":"root","source_rows":100,"estimated_rows":10}],"masked_columns":{},"unmasked_personal_columns":[]}`)
+		_, err := b.WriteString(`{"version":1,"source":"x","tables":[{"table":"public.table_000","rule":"root","how":"root","source_rows":100,"estimated_rows":10}],"masked_columns":{},"unmasked_personal_columns":["public.table_007.phone"]}`)
 		return err
 	})
 	if _, err := r.Add("x.json", []byte(`{"something":"else"}`)); err == nil {
@@ -112,7 +112,7 @@ func TestAddEachOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := out.String()
-	for _, want := range []string{"LEAK", "public.users", "notes", "×2.0", "j***", "J***@***.org ×2", "root (percent 10)", "Phase timings"} {
+	for _, want := range []string{"LEAK", "public.users", "notes", "×2.0", "j***", "J***@***.org ×2", "root (percent 10)", "Phase timings", "1 column(s) look personal and have no rule", "public.table_007.phone"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
 		}

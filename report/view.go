@@ -18,6 +18,7 @@ type page struct {
 	Cards            []card
 	Map              *mapView
 	PII              []piiRow
+	Unmasked         []string
 	Tables           []tableRow
 	TwinKind         string // "twin rows" or "estimated twin rows"
 	Phases           []phase
@@ -218,6 +219,9 @@ func edgePath(a, b *node, k int, kind string) string {
 }
 
 func (r *Report) fillPII(p *page, g *graph) {
+	if r.Plan != nil {
+		p.Unmasked = r.Plan.Unmasked
+	}
 	if r.Scan == nil {
 		return
 	}
