@@ -42,7 +42,7 @@ func (p *Plan) WriteText(w io.Writer) error {
 		return err
 	}
 	if len(p.Cycles) > 0 {
-		ew.printf("\ncycles (closed however deep they go):\n")
+		ew.printf("\ncycles (parents closed however deep they go; children: see README, Subsets, traversal rules):\n")
 		for _, c := range p.Cycles {
 			if len(c) == 1 {
 				ew.printf("  %s references itself\n", c[0])

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -247,4 +248,43 @@ checks:
 	if !strings.Contains(out, "Thaddeus Blackwood") {
 		t.Errorf("--no-redact report:\n%s", out)
 	}
+}
+
+// Issue 14, item 12: plan shows, before any data moves, the rows each
+// relation adds to each table, and a percent root stays proportional on a
+// schema whose departments and employees form a cycle.
+func TestPlanShowsGrowthPerRelation(t *testing.T) {
+	script, err := os.ReadFile(filepath.Join(dbtest.RepoRoot(t), "subset", "testdata", "org.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "org.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(string(script)); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	cfg := writeTemp(t, "dbtwin.yaml", "version: 1\nstrict: false\nsubset:\n  roots:\n    - {table: department, percent: 10}\n")
+	out := mustRun(t, "plan", "--source", path, "-c", cfg)
+	if !strings.Contains(out, "child of department via employee_department_id_fkey") || !strings.Contains(out, "selection") {
+		t.Errorf("plan does not show the growth per relation:\n%s", out)
+	}
+	var p PlanJSON
+	if err := json.Unmarshal([]byte(mustRun(t, "plan", "--source", path, "-c", cfg, "--format", "json")), &p); err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]int64{}
+	for _, r := range p.Selection {
+		rows[r.Table] = r.Rows
+		if r.Rows > 0 && len(r.Reached) == 0 {
+			t.Errorf("%s: no breakdown by relation", r.Table)
+		}
+	}
+	if rows["employee"] == 0 || rows["employee"] > 3000 || rows["timesheet"] > 9000 {
+		t.Errorf("not proportional: %v", rows)
+	}
+	mustRun(t, "plan", "--source", path, "-c", cfg, "--estimate-only")
 }

@@ -16,6 +16,7 @@ import (
 
 type planOptions struct {
 	source, configFile, format string
+	estimateOnly               bool
 }
 
 func init() { commands = append(commands, newPlanCommand) }
@@ -31,16 +32,20 @@ func newPlanCommand(e *env) *cobra.Command {
 	c.Flags().StringVar(&o.source, "source", "", "source database URL (or DBTWIN_SOURCE)")
 	c.Flags().StringVarP(&o.configFile, "config", "c", "", "dbtwin.yaml")
 	c.Flags().StringVar(&o.format, "format", "text", "text or json")
+	c.Flags().BoolVar(&o.estimateOnly, "estimate-only", false, "subsets: only estimate, do not run the (read-only) traversal that shows the exact rows per table and relation")
 	return c
 }
 
 // PlanJSON is the versioned JSON form of `dbtwin plan`.
 type PlanJSON struct {
-	Version int                 `json:"version"`
-	Source  string              `json:"source"`
-	Subset  *subset.Plan        `json:"subset,omitempty"`
-	Tables  []PlanTableJSON     `json:"tables"`
-	Masked  map[string][]string `json:"masked_columns"`
+	Version int          `json:"version"`
+	Source  string       `json:"source"`
+	Subset  *subset.Plan `json:"subset,omitempty"`
+	// Selection is what the subset traversal selects, per table, with the
+	// rows each relation added (absent with --estimate-only).
+	Selection []subset.TableResult `json:"selection,omitempty"`
+	Tables    []PlanTableJSON      `json:"tables"`
+	Masked    map[string][]string  `json:"masked_columns"`
 	// Unmasked lists columns that look personal and have no rule (strict mode refuses them).
 	Unmasked []string `json:"unmasked_personal_columns"`
 }
@@ -88,6 +93,7 @@ func runPlan(e *env, o *planOptions) error {
 			return err
 		}
 	}
+	var selection *subset.Selection
 	out := PlanJSON{Version: 1, Source: dbtwin.RedactURL(src), Masked: map[string][]string{}, Unmasked: nonNil(masking.Unmasked)}
 	if cfg.Subset != nil {
 		p, err := subset.NewPlan(schema, cfg.ResolvedRelations(schema), cfg.Subset)
@@ -98,6 +104,14 @@ func runPlan(e *env, o *planOptions) error {
 			return fmt.Errorf("estimate the subset: %w", err)
 		}
 		out.Subset = p
+		if !o.estimateOnly {
+			sel, err := subset.Select(e.ctx, snap, p, subset.Options{})
+			if err != nil {
+				return fmt.Errorf("run the subset traversal (read-only; --estimate-only skips it): %w", err)
+			}
+			selection = sel
+			out.Selection = sel.Tables()
+		}
 		for _, tp := range p.Tables {
 			out.Tables = append(out.Tables, PlanTableJSON{Table: tp.Table, Rule: tp.Rule, How: tp.How, SourceRows: tp.SourceRows, EstimatedRows: tp.EstimatedRows})
 		}
@@ -126,6 +140,12 @@ func runPlan(e *env, o *planOptions) error {
 	if out.Subset != nil {
 		if err := out.Subset.WriteText(e.stdout); err != nil {
 			return err
+		}
+		if selection != nil {
+			fmt.Fprintf(e.stdout, "\nselection (the traversal run read-only now: the rows the clone would take, and which relation added how many):\n")
+			if err := selection.WriteText(e.stdout); err != nil {
+				return err
+			}
 		}
 		var masked []string
 		for _, t := range out.Tables {
