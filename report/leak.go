@@ -15,6 +15,7 @@ import (
 type leakView struct {
 	OK       bool
 	Cells    int64 // twin cells scanned (-1 when the report does not say)
+	Warnings int   // columns with warnings
 	Headline string
 	Searched string
 	Parts    []leakPart
@@ -28,6 +29,9 @@ type leakPart struct {
 // leakViewOf reads the decoded JSON of `dbtwin verify --format json`.
 func leakViewOf(doc map[string]any) *leakView {
 	v := &leakView{OK: doc["ok"] == true}
+	if w, ok := doc["warnings"].([]any); ok {
+		v.Warnings = len(w)
+	}
 	cols, _ := doc["source_columns"].([]any)
 	stats, _ := doc["stats"].(map[string]any)
 	v.Searched = fmt.Sprintf("%d source column(s) searched", len(cols))
@@ -48,9 +52,17 @@ func leakViewOf(doc map[string]any) *leakView {
 	default:
 		v.Headline = fmt.Sprintf("LEAK: %s twin cell(s) hold original values.", scalar(doc["leaks"]))
 	}
-	order := []string{"findings", "coincidences", "exemptions", "warnings", "stats", "source_columns"}
-	titles := map[string]string{"findings": "Leaks (twin columns holding original values)", "exemptions": "Not looked for, by rule",
-		"coincidences": "Coincidences", "stats": "What was read", "source_columns": "Source columns searched", "warnings": "Warnings"}
+	order := []string{"findings", "coincidences", "warnings", "unmasked", "reachable", "exemptions", "stats", "source_columns"}
+	titles := map[string]string{
+		"findings":       "Leaks (twin columns holding original values)",
+		"coincidences":   "Coincidences: masked values equal to another row's original, against the number expected by chance (only counts far above chance are leaks)",
+		"warnings":       "Warnings: original values in columns copied unmasked (strict: false)",
+		"unmasked":       "Columns copied unmasked (they look personal and have no rule)",
+		"reachable":      "Rules whose outputs can still reach a real person",
+		"exemptions":     "Not looked for, by rule",
+		"stats":          "What was read",
+		"source_columns": "Source columns searched",
+	}
 	skip := map[string]bool{"version": true, "ok": true, "leaks": true, "source": true, "target": true}
 	var keys []string
 	for k := range doc {

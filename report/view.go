@@ -420,6 +420,8 @@ func (r *Report) fillCards(p *page, g *graph) {
 			c.Value, c.Class = "LEAK", "bad"
 		case p.Leak.Cells == 0:
 			c.Value, c.Class = "nothing scanned", "warn"
+		case p.Leak.Warnings > 0:
+			c.Value, c.Class = "no leak, warnings", "warn"
 		}
 		p.Cards = append(p.Cards, c)
 	}
