@@ -64,3 +64,34 @@ INSERT INTO big SELECT generate_series(1, 20000); INSERT INTO small VALUES (1)`)
 		t.Errorf("order %v, want %s", got, want)
 	}
 }
+
+// Index-building sessions get a larger maintenance_work_mem, never a smaller one.
+func TestIndexMemory(t *testing.T) {
+	u := dbtest.Postgres(t)
+	tg := openTarget(t, u, 2)
+	ctx := context.Background()
+	c, err := tg.connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeConn(c)
+	show := func() string {
+		var v string
+		if err := c.QueryRow(ctx, "SHOW maintenance_work_mem").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if _, err := c.Exec(ctx, "SET maintenance_work_mem = '64MB'; "+tg.indexMemory().SQL); err != nil {
+		t.Fatal(err)
+	}
+	if got := show(); got != "512MB" {
+		t.Errorf("with 2 writers: maintenance_work_mem %s, want 512MB", got)
+	}
+	if _, err := c.Exec(ctx, "SET maintenance_work_mem = '2GB'; "+tg.indexMemory().SQL); err != nil {
+		t.Fatal(err)
+	}
+	if got := show(); got != "2GB" {
+		t.Errorf("a higher setting was lowered to %s", got)
+	}
+}
