@@ -22,14 +22,16 @@
 // Every source session is SET SESSION TRANSACTION READ ONLY and reads inside
 // START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY (REPEATABLE READ).
 // A snapshot with several readers needs them all to start at one point in
-// time: FLUSH TABLES WITH READ LOCK is held while each reader starts its
-// transaction and released at once (mydumper's approach; ModeLocked, needs
-// the RELOAD privilege, and waits at most 5 s, lock_wait_timeout, for
-// running statements). An account without RELOAD gets ModeSingle: one
-// connection reads every table in turn (SELECT, SHOW VIEW, TRIGGER and
-// EVENT are all it needs). Consistency is only guaranteed for
-// transactional tables (InnoDB); MyISAM tables are read as they are at the
-// moment each is read, unless ModeLocked froze them.
+// time: commits are blocked while each reader starts its transaction and
+// released at once (ModeLocked; needs the RELOAD privilege). On MariaDB the
+// block is BACKUP STAGE BLOCK_COMMIT, which waits only for commits in
+// progress; on MySQL it is FLUSH TABLES WITH READ LOCK (mydumper's
+// approach), which also waits for running writes, at most 5 s
+// (lock_wait_timeout). An account without RELOAD, or a lock not had in
+// time, gets ModeSingle: one connection reads every table in turn (SELECT,
+// SHOW VIEW, TRIGGER and EVENT are all it needs). Consistency is only
+// guaranteed for transactional tables (InnoDB); MyISAM tables are read as
+// they are at the moment each is read.
 //
 // # Values
 //

@@ -24,8 +24,9 @@ type SnapshotMode string
 
 // Snapshot modes.
 const (
-	// ModeLocked: FLUSH TABLES WITH READ LOCK is held (a moment) while every
-	// reader starts its consistent snapshot, mydumper's approach. Needs the
+	// ModeLocked: commits are blocked for a moment while every reader
+	// starts its consistent snapshot: BACKUP STAGE BLOCK_COMMIT on MariaDB,
+	// FLUSH TABLES WITH READ LOCK on MySQL (mydumper's approach). Needs the
 	// RELOAD privilege.
 	ModeLocked SnapshotMode = "locked"
 	// ModeSingle: one connection reads everything, one table at a time. Any
@@ -100,9 +101,12 @@ func (s *Source) startConn(ctx context.Context) (*sql.Conn, error) {
 	return c, nil
 }
 
-// lockedStart holds FLUSH TABLES WITH READ LOCK while readers connections
-// start their snapshots, so they all see the same point in time; the lock
-// is released as soon as the last one has started.
+// lockedStart starts readers connections' snapshots while no transaction
+// can commit, so they all see the same point in time: on MariaDB with
+// BACKUP STAGE BLOCK_COMMIT (it waits only for commits in progress, not for
+// running statements), on MySQL with FLUSH TABLES WITH READ LOCK (which
+// waits for running writes, at most lock_wait_timeout). The lock is
+// released as soon as the last reader has started.
 func (s *Source) lockedStart(ctx context.Context, readers int) ([]*sql.Conn, error) {
 	ctl, err := s.pool.Conn(ctx)
 	if err != nil {
@@ -112,10 +116,17 @@ func (s *Source) lockedStart(ctx context.Context, readers int) ([]*sql.Conn, err
 	if _, err := ctl.ExecContext(ctx, "SET SESSION lock_wait_timeout = 5"); err != nil {
 		return nil, fmt.Errorf("snapshot of MySQL %s: %w", s.url.Redacted(), s.sanitize(err))
 	}
-	if _, err := ctl.ExecContext(ctx, "FLUSH TABLES WITH READ LOCK"); err != nil {
-		return nil, err
+	lock, unlockSQL := []string{"FLUSH TABLES WITH READ LOCK"}, "UNLOCK TABLES"
+	if s.mariadb {
+		lock, unlockSQL = []string{"BACKUP STAGE START", "BACKUP STAGE BLOCK_COMMIT"}, "BACKUP STAGE END"
 	}
-	unlock := func() { _, _ = ctl.ExecContext(context.Background(), "UNLOCK TABLES") }
+	unlock := func() { _, _ = ctl.ExecContext(context.Background(), unlockSQL) }
+	for _, q := range lock {
+		if _, err := ctl.ExecContext(ctx, q); err != nil {
+			unlock()
+			return nil, err
+		}
+	}
 	var conns []*sql.Conn
 	for range readers {
 		c, err := s.startConn(ctx)
