@@ -358,9 +358,11 @@ type RowObserver struct {
 	runs []string
 	gram []byte
 	// per cell
-	col  uint32
-	row  uint32
-	fake bool
+	wholeDigits string // digits of the whole value just looked up
+	col         uint32
+	dense       bool
+	row         uint32
+	fake        bool
 }
 
 // Row observes one row as read from the source and as written to the twin

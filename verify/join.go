@@ -254,7 +254,9 @@ func (s *Scan) decide(out map[uint32]*colOutcome, c entry, group []uint32) {
 		for _, o := range group {
 			oc.warnFrom[o] = true
 		}
-	case flags&probeWhole != 0 && tc.dense && (dense || flags&probeDigits != 0):
+	case tc.dense && (flags&probeDigits != 0 || (flags&probeWhole != 0 && dense)):
+		// A masked dense column's numbers (whole, or written inside the
+		// value) equal to some original: counted against chance.
 		oc.coinc.Add(c.b)
 		for _, o := range group {
 			oc.coincFrom[o] = true

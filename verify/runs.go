@@ -42,6 +42,8 @@ type runStore struct {
 	tmp    *tempDir
 
 	mu       sync.Mutex
+	cond     *sync.Cond
+	spilling bool
 	mem      [][]entry
 	memBytes int64
 	files    []runFile
@@ -95,47 +97,83 @@ func newRunStore(name string, sorted bool, budget int64, tmp *tempDir) *runStore
 }
 
 // add takes ownership of run (already sorted when the store is sorted).
-// Runs beyond the memory budget go to files, largest first.
+// Beyond the memory budget, the runs in memory are written to one file
+// (merged into one sorted run when the store is sorted), outside the lock
+// so other goroutines keep adding; an adder waits only when twice the
+// budget is held while a spill is running.
 func (r *runStore) add(run []entry) error {
 	if len(run) == 0 {
 		return nil
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	if r.cond == nil {
+		r.cond = sync.NewCond(&r.mu)
+	}
+	for r.spilling && r.memBytes > 2*r.budget {
+		r.cond.Wait()
+	}
 	r.entries += int64(len(run))
 	r.mem = append(r.mem, run)
 	r.memBytes += int64(len(run)) * entrySize
 	r.peak = max(r.peak, r.memBytes)
-	for r.memBytes > r.budget && len(r.mem) > 0 {
-		// Spill the largest run.
-		big := 0
-		for i, m := range r.mem {
-			if len(m) > len(r.mem[big]) {
-				big = i
-			}
-		}
-		m := r.mem[big]
-		if err := r.spill(m); err != nil {
-			return err
-		}
-		r.mem = slices.Delete(r.mem, big, big+1)
-		r.memBytes -= int64(len(m)) * entrySize
+	if r.memBytes <= r.budget || r.spilling {
+		r.mu.Unlock()
+		return nil
 	}
-	return nil
+	runs, n := r.mem, r.memBytes
+	r.mem, r.spilling = nil, true
+	r.mu.Unlock()
+
+	err := r.spill(runs)
+
+	r.mu.Lock()
+	r.memBytes -= n
+	r.spilling = false
+	r.cond.Broadcast()
+	r.mu.Unlock()
+	return err
 }
 
-func (r *runStore) spill(run []entry) error {
+// spill writes runs to one file: merged in digest order when the store
+// is sorted, one after the other otherwise.
+func (r *runStore) spill(runs [][]entry) error {
 	f, err := r.tmp.file()
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<16)
 	var buf [entrySize]byte
-	for _, e := range run {
+	var n int64
+	put := func(e entry) {
 		binary.LittleEndian.PutUint64(buf[0:], e.d)
 		binary.LittleEndian.PutUint32(buf[8:], e.a)
 		binary.LittleEndian.PutUint32(buf[12:], e.b)
 		w.Write(buf[:])
+		n++
+	}
+	if r.sorted {
+		m := &merger{}
+		for _, run := range runs {
+			c := &cursor{mem: run}
+			if c.next() {
+				m.h = append(m.h, c)
+			}
+		}
+		heap.Init(&m.h)
+		for {
+			e, ok := m.peek()
+			if !ok {
+				break
+			}
+			put(e)
+			m.pop()
+		}
+	} else {
+		for _, run := range runs {
+			for _, e := range run {
+				put(e)
+			}
+		}
 	}
 	if err := w.Flush(); err != nil {
 		f.Close()
@@ -144,8 +182,10 @@ func (r *runStore) spill(run []entry) error {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("leak scan: write a digest run to %s: %w", f.Name(), err)
 	}
-	r.files = append(r.files, runFile{path: f.Name(), n: int64(len(run))})
-	r.spilled += int64(len(run)) * entrySize
+	r.mu.Lock()
+	r.files = append(r.files, runFile{path: f.Name(), n: n})
+	r.spilled += n * entrySize
+	r.mu.Unlock()
 	return nil
 }
 
@@ -288,41 +328,43 @@ func (m *merger) pop() {
 
 func (m *merger) close() { closeCursors(m.cs) }
 
-// bloom is a Bloom filter of digests (already uniformly distributed, so the
-// bit positions are taken from the digest itself).
+// bloom is a blocked Bloom filter of digests: each digest sets k bits in
+// one 512-bit block (one cache line), so a lookup costs one memory access.
+// Digests are already uniform, so the positions are taken from them.
 type bloom struct {
-	bits []uint64
-	mask uint64
-	k    int
+	bits   []uint64
+	blocks uint64
 }
 
-// newBloom sizes a filter for n digests at about 10 bits each, within
-// maxBytes (a power of two of 64-bit words).
+const bloomK = 6
+
+// newBloom sizes a filter for n digests at about 12 bits each, within
+// maxBytes.
 func newBloom(n int64, maxBytes int64) *bloom {
-	want := max(n*10/64, 1024)
-	words := int64(1)
-	for words < want && words*8*2 <= maxBytes {
-		words *= 2
-	}
-	return &bloom{bits: make([]uint64, words), mask: uint64(words*64 - 1), k: 6}
+	blocks := max(n*12/512, 16)
+	blocks = min(blocks, max(maxBytes/64, 16))
+	return &bloom{bits: make([]uint64, blocks*8), blocks: uint64(blocks)}
 }
 
-func (b *bloom) positions(d uint64, f func(uint64)) {
-	h1, h2 := d, d>>32|d<<32|1
-	for i := 0; i < b.k; i++ {
-		f((h1 + uint64(i)*h2) & b.mask)
-	}
+// block returns the first word of d's block (chosen by a multiplicative
+// hash of the whole digest, independent of the bit positions).
+func (b *bloom) block(d uint64) uint64 {
+	return ((d * 0x9E3779B97F4A7C15 >> 32) % b.blocks) * 8
 }
 
 func (b *bloom) add(d uint64) {
-	b.positions(d, func(p uint64) { b.bits[p>>6] |= 1 << (p & 63) })
+	base := b.block(d)
+	for i := 0; i < bloomK; i++ {
+		p := (d >> (9 * i)) & 511
+		b.bits[base+p>>6] |= 1 << (p & 63)
+	}
 }
 
 func (b *bloom) has(d uint64) bool {
-	h1, h2 := d, d>>32|d<<32|1
-	for i := 0; i < b.k; i++ {
-		p := (h1 + uint64(i)*h2) & b.mask
-		if b.bits[p>>6]&(1<<(p&63)) == 0 {
+	base := b.block(d)
+	for i := 0; i < bloomK; i++ {
+		p := (d >> (9 * i)) & 511
+		if b.bits[base+p>>6]&(1<<(p&63)) == 0 {
 			return false
 		}
 	}

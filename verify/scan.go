@@ -8,7 +8,7 @@ import (
 // number is a >> probeFlagBits).
 const (
 	probeWhole    = 1 << 0 // the whole cell, or a whole JSON leaf
-	probeDigits   = 1 << 1 // looked up by its digits
+	probeDigits   = 1 << 1 // a number: looked up by its digits, or written with 7+ digits
 	probeDictOnly = 1 << 2 // made only of dictionary words, in a fake-value column
 	// probePair marks a twin cell's key-and-value digest: a match is a
 	// cell equal to its own row's original (found by primary key).
@@ -46,7 +46,7 @@ func (o *RowObserver) Twin(row dbtwin.Row) uint32 {
 		}
 		o.stats.twinCells++
 		tc := o.s.cols[c]
-		o.col, o.fake = uint32(c), tc.fake
+		o.col, o.fake, o.dense = uint32(c), tc.fake, tc.dense
 		o.cell(tc, v)
 	}
 	for _, pc := range o.ts.pairs {
@@ -111,17 +111,11 @@ func (o *RowObserver) whole(tc *twinCol, norm string) {
 		return
 	}
 	o.probe(classText, norm, probeWhole)
+	o.wholeDigits = ""
 	if !hasLetter(norm) && countDigits(norm) >= minPhoneDigits {
 		d := digitsOf(norm)
+		o.wholeDigits = d
 		o.probe(classDigits, d, probeWhole|probeDigits)
-		if tc.dense {
-			h := o.hist[o.col]
-			if h == nil {
-				h = map[uint32]int64{}
-				o.hist[o.col] = h
-			}
-			h[bucketOf(d)]++
-		}
 	}
 }
 
@@ -138,12 +132,15 @@ func (o *RowObserver) text(tc *twinCol, raw string) {
 	if len(toks) == 0 || (len(toks) == 1 && toks[0] == norm) {
 		return
 	}
+	whole := o.wholeDigits
 	for i, t := range toks {
 		if len(t) >= MinLength {
 			o.probe(classText, t, 0)
 		}
 		if countDigits(t) >= minPhoneDigits {
-			o.probe(classDigits, digitsOf(t), probeDigits)
+			if d := digitsOf(t); d != whole {
+				o.probe(classDigits, d, probeDigits)
+			}
 		}
 		if i+1 < len(toks) {
 			o.gram = append(append(append(o.gram[:0], t...), ' '), toks[i+1]...)
@@ -156,21 +153,51 @@ func (o *RowObserver) text(tc *twinCol, raw string) {
 	}
 	o.runs = appendPhoneRuns(o.runs[:0], norm)
 	for _, r := range o.runs {
-		o.probe(classDigits, r, probeDigits)
+		if r != whole { // the whole value's digits were looked up as such
+			o.probe(classDigits, r, probeDigits)
+		}
 	}
 }
 
 func (o *RowObserver) probe(class byte, v string, flags uint32) {
-	if o.fake && class == classText && onlyDictionaryWords(v) {
-		flags |= probeDictOnly
+	if class == classText {
+		var skip bool
+		if flags, skip = o.textFlags(v, flags); skip {
+			return
+		}
+	} else if o.dense {
+		// A dense column's digit strings are counted by bucket, for the
+		// number of coincidences expected by chance.
+		h := o.hist[o.col]
+		if h == nil {
+			h = map[uint32]int64{}
+			o.hist[o.col] = h
+		}
+		h[bucketOf(v)]++
 	}
 	o.addProbe(o.s.h.digest(class, v), flags)
 }
 
-func (o *RowObserver) probeBytes(v []byte) {
-	var flags uint32
-	if o.fake && onlyDictionaryWords(string(v)) {
+// textFlags flags a text probe: a number (7 or more digits, no letters,
+// however written) or, in a fake-value column, a value made only of
+// dictionary words; skip is true for values never collected as originals
+// (too short, short numbers, dates, dictionary entries).
+func (o *RowObserver) textFlags(v string, flags uint32) (uint32, bool) {
+	if valueExemption(v) != "" {
+		return 0, true
+	}
+	if countDigits(v) >= minPhoneDigits && !hasLetter(v) {
+		flags |= probeDigits
+	} else if o.fake && onlyDictionaryWords(v) {
 		flags |= probeDictOnly
+	}
+	return flags, false
+}
+
+func (o *RowObserver) probeBytes(v []byte) {
+	flags, skip := o.textFlags(string(v), 0)
+	if skip {
+		return
 	}
 	o.addProbe(o.s.h.digestBytes(classText, v), flags)
 }
