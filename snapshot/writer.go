@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -172,8 +173,9 @@ type noPostData struct{}
 
 func (noPostData) Apply(context.Context) error { return nil }
 
-// Write stores a table's rows as compressed chunks. Tables are written in
-// parallel; each compresses its own chunks, and chunks are appended whole.
+// Write stores a table's rows as compressed chunks. Tables (and parts of a
+// table) are written in parallel; each call compresses its own chunks, and
+// chunks are appended whole.
 func (w *writer) Write(ctx context.Context, t *dbtwin.Table, columns []string, rows dbtwin.Rows) (int64, error) {
 	name := t.QualifiedName()
 	codec := codecFor(w.engine)
@@ -182,12 +184,17 @@ func (w *writer) Write(ctx context.Context, t *dbtwin.Table, columns []string, r
 		w.mu.Unlock()
 		return 0, err
 	}
-	if _, dup := w.index[name]; dup {
-		w.mu.Unlock()
-		return 0, fmt.Errorf("snapshot %s: table %s written twice", w.name, name)
+	// A table read in parts (pipeline.Splitter) is written by several
+	// calls, possibly at once: their chunks go to the same entry.
+	if i, ok := w.index[name]; ok {
+		if !slices.Equal(w.manifest.Tables[i].Columns, columns) {
+			w.mu.Unlock()
+			return 0, fmt.Errorf("snapshot %s: table %s written with different columns (%v, then %v)", w.name, name, w.manifest.Tables[i].Columns, columns)
+		}
+	} else {
+		w.index[name] = len(w.manifest.Tables)
+		w.manifest.Tables = append(w.manifest.Tables, TableEntry{Table: name, Columns: columns, Codec: codec})
 	}
-	w.index[name] = len(w.manifest.Tables)
-	w.manifest.Tables = append(w.manifest.Tables, TableEntry{Table: name, Columns: columns, Codec: codec})
 	w.mu.Unlock()
 
 	enc := encoders.Get().(*zstd.Encoder)
