@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/dbtwin/dbtwin"
+	"github.com/dbtwin/dbtwin/internal/pipeline"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -24,6 +26,7 @@ type dataView struct {
 var (
 	_ dbtwin.Snapshot      = (*dataView)(nil)
 	_ dbtwin.SourceChecker = (*dataView)(nil)
+	_ pipeline.Splitter    = (*dataView)(nil)
 )
 
 // Violations returns what the source broke itself, recorded at create.
@@ -39,7 +42,8 @@ func (v *dataView) Schema() *dbtwin.Schema { return v.schema }
 // Read streams a table's rows; columns may be any subset of the stored ones.
 func (v *dataView) Read(ctx context.Context, req dbtwin.ReadRequest) (dbtwin.Rows, error) {
 	name := req.Table.QualifiedName()
-	if req.Where != "" || req.Limit > 0 || req.OrderBy != "" {
+	first, last, isPart := parsePart(req.Where)
+	if (req.Where != "" && !isPart) || req.Limit > 0 || req.OrderBy != "" {
 		return nil, fmt.Errorf("%w: snapshot %s: reading %s with a filter is not supported: restore the snapshot into a database first", dbtwin.ErrUsage, v.name, name)
 	}
 	e := v.tables(name)
@@ -62,7 +66,14 @@ func (v *dataView) Read(ctx context.Context, req dbtwin.ReadRequest) (dbtwin.Row
 		same = same && idx[i] == i
 	}
 	label := fmt.Sprintf("snapshot %s, table %s", v.name, name)
-	stream := newChunkStream(ctx, v.r, e.Chunks, label, req.Progress)
+	chunks := e.Chunks
+	if isPart {
+		if first < 0 || last > len(chunks) || first > last {
+			return nil, fmt.Errorf("snapshot %s: table %s has no chunks %d to %d", v.name, name, first, last)
+		}
+		chunks = chunks[first:last]
+	}
+	stream := newChunkStream(ctx, v.r, chunks, label, req.Progress)
 	rows, err := decodeRows(e.Codec, stream, len(e.Columns), label)
 	if err != nil {
 		stream.Close()
@@ -74,11 +85,58 @@ func (v *dataView) Read(ctx context.Context, req dbtwin.ReadRequest) (dbtwin.Row
 	return &projectRows{Rows: rows, idx: idx, row: make(dbtwin.Row, len(idx))}, nil
 }
 
+// partPrefix marks the predicates SplitTable returns: not SQL, only this
+// package's Read understands them.
+const partPrefix = "dbtwin snapshot chunks "
+
+// SplitTable divides a table's chunks into up to parts contiguous ranges of
+// similar size, so the pipeline restores one large table on several
+// sessions at once (pipeline.Splitter).
+func (v *dataView) SplitTable(_ context.Context, t *dbtwin.Table, parts int) ([]string, error) {
+	e := v.tables(t.QualifiedName())
+	if e == nil || parts < 2 || len(e.Chunks) < 2 {
+		return nil, nil
+	}
+	parts = min(parts, len(e.Chunks))
+	var out []string
+	var done int64
+	start := 0
+	for i, c := range e.Chunks {
+		done += c.Raw
+		// Cut when this part has its share of the bytes.
+		if len(out) < parts-1 && done*int64(parts) >= e.RawBytes*int64(len(out)+1) && i+1 < len(e.Chunks) {
+			out = append(out, fmt.Sprintf("%s%d %d", partPrefix, start, i+1))
+			start = i + 1
+		}
+	}
+	return append(out, fmt.Sprintf("%s%d %d", partPrefix, start, len(e.Chunks))), nil
+}
+
+func parsePart(where string) (first, last int, ok bool) {
+	rest, found := strings.CutPrefix(where, partPrefix)
+	if !found {
+		return 0, 0, false
+	}
+	if _, err := fmt.Sscanf(rest, "%d %d", &first, &last); err != nil {
+		return 0, 0, false
+	}
+	return first, last, true
+}
+
 func (v *dataView) Query(context.Context, string, ...any) (dbtwin.Rows, error) {
 	return nil, fmt.Errorf("%w: snapshot %s cannot run SQL: restore it into a database (dbtwin snapshot restore) and query that", dbtwin.ErrUsage, v.name)
 }
 
 func (v *dataView) Count(_ context.Context, t *dbtwin.Table, where string) (int64, error) {
+	if first, last, ok := parsePart(where); ok {
+		var n int64
+		if e := v.tables(t.QualifiedName()); e != nil && first >= 0 && last <= len(e.Chunks) && first <= last {
+			for _, c := range e.Chunks[first:last] {
+				n += c.Rows
+			}
+		}
+		return n, nil
+	}
 	if where != "" {
 		return 0, fmt.Errorf("%w: snapshot %s cannot count with a filter", dbtwin.ErrUsage, v.name)
 	}
