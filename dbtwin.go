@@ -280,9 +280,17 @@ func (s *Schema) lookup(name string, fold bool) *Table {
 		}
 		return a == b
 	}
+	// Compare "schema.name" piecewise: no string is built per table.
+	qualifiedIs := func(t *Table) bool {
+		if t.Schema == "" {
+			return eq(t.Name, name)
+		}
+		return len(name) == len(t.Schema)+1+len(t.Name) && name[len(t.Schema)] == '.' &&
+			eq(t.Schema, name[:len(t.Schema)]) && eq(t.Name, name[len(t.Schema)+1:])
+	}
 	var found *Table
 	for _, t := range s.Tables {
-		if eq(t.QualifiedName(), name) {
+		if qualifiedIs(t) {
 			return t
 		}
 	}

@@ -107,7 +107,7 @@ func ResolveMasking(schema *dbtwin.Schema, cfg *config.Config) (*Masking, error)
 			if _, ok := m.rules[colRef{t.QualifiedName(), c.Name}]; ok || cfg.Kept(schema, t.QualifiedName(), c.Name) {
 				continue
 			}
-			if cat, ok := scan.NameCategory(c.Name); ok && !t.IsSurrogateKey(c.Name) {
+			if cat, ok := scan.ColumnCategory(t, c); ok {
 				m.Unmasked = append(m.Unmasked, fmt.Sprintf("%s.%s (%s)", t.QualifiedName(), c.Name, cat))
 			}
 		}
@@ -122,14 +122,35 @@ func ResolveMasking(schema *dbtwin.Schema, cfg *config.Config) (*Masking, error)
 	return m, nil
 }
 
-// strictSample is the row budget per table of strict mode's data scan.
-const strictSample = 200
+// strictSample is the row budget per table of strict mode's data scan: the
+// same as `dbtwin init`'s scan, so both judge a column from the same rows.
+const strictSample = scan.DefaultSample
 
 // DetectInData samples the source (in the clone's snapshot) for personal data
 // the column names do not reveal, and adds unmasked, unkept findings to
 // Unmasked.
 func (m *Masking) DetectInData(ctx context.Context, snap dbtwin.Snapshot, schema *dbtwin.Schema, cfg *config.Config) error {
-	res, err := scan.Run(ctx, snap, scan.Options{Sample: strictSample, SkipRelationships: true})
+	// Only the columns the config has not decided on are read: no rule, not
+	// kept, not a key or reference. `dbtwin init` decides on every column,
+	// so its config costs no reading at all.
+	refs := map[colRef]bool{}
+	for _, r := range cfg.ResolvedRelations(schema) {
+		for _, c := range r.FromColumns {
+			refs[colRef{r.FromTable, c}] = true
+		}
+		for _, c := range r.ToColumns {
+			refs[colRef{r.ToTable, c}] = true
+		}
+	}
+	kept := cfg.Resolved(schema)
+	undecided := func(t *dbtwin.Table, c *dbtwin.Column) bool {
+		ref := colRef{t.QualifiedName(), c.Name}
+		if _, ok := m.rules[ref]; ok || kept.Kept(ref.table, ref.column) || t.IsSurrogateKey(c.Name) {
+			return false
+		}
+		return !(refs[ref] && (c.Kind == dbtwin.KindInt || c.Kind == dbtwin.KindUUID))
+	}
+	res, err := scan.Run(ctx, snap, scan.Options{Sample: strictSample, SkipRelationships: true, Columns: undecided})
 	if err != nil {
 		return fmt.Errorf("strict mode: sample the source for personal data: %w", err)
 	}

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -10,7 +9,7 @@ import (
 
 func (p *parser) mask(n *yaml.Node, cfg *Config) {
 	p.mapping(n, "mask", nil, func(table string, k, v *yaml.Node) {
-		tm := TableMask{Table: table, Pos: p.pos(k)}
+		tm := TableMask{Table: TableName(table), Pos: p.pos(k)}
 		p.mapping(v, "mask."+table, nil, func(column string, ck, cv *yaml.Node) {
 			rule, ok := p.rule(cv, "mask."+table+"."+column)
 			if ok {
@@ -112,23 +111,67 @@ func (p *parser) value(n *yaml.Node, what string) (any, bool) {
 	return nil, false
 }
 
-// tableColumns matches "schema.table(col1, col2)".
-var tableColumns = regexp.MustCompile(`^\s*([^()]+?)\s*\(\s*([^()]+)\s*\)\s*$`)
-
 // ParseTableColumns splits "table(a, b)" into the table and its columns.
+// Names holding dots, commas or parentheses are written in double quotes
+// (`public."a.b"("x,y", id)`); the returned names are unquoted.
 func ParseTableColumns(s string) (table string, columns []string, ok bool) {
-	m := tableColumns.FindStringSubmatch(s)
-	if m == nil {
+	s = strings.TrimSpace(s)
+	open, inQuote := -1, false
+	for i := 0; i < len(s) && open < 0; i++ {
+		switch {
+		case s[i] == '"':
+			inQuote = !inQuote
+		case !inQuote && s[i] == '(':
+			open = i
+		case !inQuote && s[i] == ')':
+			return "", nil, false
+		}
+	}
+	if open <= 0 || !strings.HasSuffix(s, ")") {
 		return "", nil, false
 	}
-	for _, c := range strings.Split(m[2], ",") {
-		c = strings.Trim(strings.TrimSpace(c), `"`)
-		if c == "" {
+	table = strings.TrimSpace(s[:open])
+	if table == "" {
+		return "", nil, false
+	}
+	table = TableName(table)
+	inner := s[open+1 : len(s)-1]
+	start := 0
+	inQuote = false
+	for i := 0; i <= len(inner); i++ {
+		if i < len(inner) && inner[i] == '"' {
+			inQuote = !inQuote
+			continue
+		}
+		if i < len(inner) && (inQuote || inner[i] != ',') {
+			if !inQuote && (inner[i] == '(' || inner[i] == ')') {
+				return "", nil, false
+			}
+			continue
+		}
+		c, good := columnName(strings.TrimSpace(inner[start:i]))
+		if !good {
 			return "", nil, false
 		}
 		columns = append(columns, c)
+		start = i + 1
 	}
-	return m[1], columns, true
+	return table, columns, !inQuote && len(columns) > 0
+}
+
+// columnName unquotes one column of a "table(cols)" reference.
+func columnName(c string) (string, bool) {
+	if c == "" {
+		return "", false
+	}
+	if !strings.HasPrefix(c, `"`) {
+		return c, !strings.Contains(c, `"`)
+	}
+	parts, ok := splitRef(c)
+	if !ok || len(parts) != 1 || parts[0].name == "" {
+		return "", false
+	}
+	return parts[0].name, true
 }
 
 func (p *parser) relations(n *yaml.Node, cfg *Config) {
@@ -195,7 +238,7 @@ func (p *parser) subset(n *yaml.Node, cfg *Config) {
 			s.Unreachable = u
 		case "tables":
 			p.mapping(v, "subset.tables", nil, func(table string, k, tv *yaml.Node) {
-				ts := TableSubset{Table: table, Pos: p.pos(k)}
+				ts := TableSubset{Table: TableName(table), Pos: p.pos(k)}
 				p.mapping(tv, "subset.tables."+table, []string{"exclude", "empty", "children"}, func(key string, _, x *yaml.Node) {
 					switch key {
 					case "exclude":
@@ -238,6 +281,7 @@ func (p *parser) roots(n *yaml.Node, s *Subset) {
 			switch key {
 			case "table":
 				r.Table, _ = p.str(v, "root.table")
+				r.Table = TableName(r.Table)
 			case "where":
 				r.Where, _ = p.str(v, "root.where")
 			case "percent":

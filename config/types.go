@@ -1,5 +1,7 @@
 package config
 
+import "sync"
+
 // Config is a parsed dbtwin.yaml.
 type Config struct {
 	Version int
@@ -17,6 +19,9 @@ type Config struct {
 	Fidelity *Fidelity
 	// File is the path the config was read from ("" if from a string).
 	File string
+
+	cacheOnce sync.Once
+	cache     *resolvedCache
 }
 
 // Pos is a place in the config file, for messages.

@@ -1,8 +1,6 @@
 package config
 
 import (
-	"strings"
-
 	"github.com/dbtwin/dbtwin"
 )
 
@@ -46,21 +44,16 @@ func Validate(cfg *Config, s *dbtwin.Schema) error {
 		}
 	}
 	for _, k := range cfg.Keep {
-		t, c, ok := SplitColumnRef(s, k.Text)
-		if !ok {
-			errs = append(errs, Errorf(k.Pos, "keep entry %q: no such table.column%s", k.Text, Suggest(k.Text, allColumns(s))))
-			continue
+		if _, _, ok := SplitColumnRef(s, k.Text); !ok {
+			errs = append(errs, Errorf(k.Pos, "keep entry %q: no such table.column (write names holding dots in double quotes: 'public.t.\"a.b\"')%s",
+				k.Text, Suggest(k.Text, allColumns(s))))
 		}
-		_ = t
-		_ = c
 	}
 	for _, r := range cfg.Relations {
 		from := table(r.FromTable, r.Pos)
 		to := table(r.ToTable, r.Pos)
-		if to != nil && r.Kind == "fk" && !isUniqueKey(to, r.ToColumns) {
-			errs = append(errs, Errorf(r.Pos, "relation to %s(%s) has kind: fk but those columns are not a unique key of %s: use kind: value",
-				to.QualifiedName(), strings.Join(r.ToColumns, ", "), to.QualifiedName()))
-		}
+		// kind: fk needs no declared key on the target: a schema that
+		// declares no constraints still has keys that are unique in the data.
 		if from != nil {
 			for _, c := range r.FromColumns {
 				column(from, c, r.Pos)
@@ -87,24 +80,10 @@ func allColumns(s *dbtwin.Schema) []string {
 	var out []string
 	for _, t := range s.Tables {
 		for _, c := range t.Columns {
-			out = append(out, t.QualifiedName()+"."+c.Name)
+			out = append(out, ColumnRef(t, c.Name))
 		}
 	}
 	return out
-}
-
-// SplitColumnRef resolves "schema.table.column" or "table.column".
-func SplitColumnRef(s *dbtwin.Schema, ref string) (*dbtwin.Table, *dbtwin.Column, bool) {
-	i := strings.LastIndex(ref, ".")
-	if i <= 0 {
-		return nil, nil, false
-	}
-	t := s.Table(ref[:i])
-	if t == nil {
-		return nil, nil, false
-	}
-	c := t.Column(ref[i+1:])
-	return t, c, c != nil
 }
 
 // ResolvedRelations resolves the config's relations against the schema.
@@ -131,44 +110,5 @@ func (cfg *Config) ResolvedRelations(s *dbtwin.Schema) []dbtwin.Relation {
 	return out
 }
 
-func isUniqueKey(t *dbtwin.Table, cols []string) bool {
-	for _, k := range t.UniqueKeys() {
-		if len(k.Expressions) == 0 && !k.Partial && sameSet(k.Columns, cols) {
-			return true
-		}
-	}
-	return false
-}
-
-func sameSet(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	m := map[string]bool{}
-	for _, x := range a {
-		m[x] = true
-	}
-	for _, x := range b {
-		if !m[x] {
-			return false
-		}
-	}
-	return true
-}
-
 // StrictEnabled reports whether strict mode is on (the default).
 func (cfg *Config) StrictEnabled() bool { return cfg == nil || cfg.Strict == nil || *cfg.Strict }
-
-// Kept reports whether table.column is listed under keep.
-func (cfg *Config) Kept(s *dbtwin.Schema, table, column string) bool {
-	if cfg == nil {
-		return false
-	}
-	for _, k := range cfg.Keep {
-		t, c, ok := SplitColumnRef(s, k.Text)
-		if ok && t.QualifiedName() == table && c.Name == column {
-			return true
-		}
-	}
-	return false
-}

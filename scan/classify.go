@@ -76,7 +76,7 @@ func suggestion(cat string, kind dbtwin.Kind) string {
 		return "hash"
 	case CatPhoto:
 		return "null"
-	case CatFreeTextPII:
+	case CatFreeTextPII, CatWebsite:
 		return "text"
 	case CatJSONPII:
 		return "json"
@@ -260,6 +260,7 @@ var support = map[string]struct {
 	CatUsername:   {vUsernameLike | vEmail, 0, 0, 0, 0, false, "a user name (handle)", ""},
 	CatPhoto:      {0, 0, 0, 0, 0, false, "a photo", ""},
 	CatBirthDate:  {0, 0, 0, 0, 0, true, "a birth date", ""},
+	CatWebsite:    {0, 0, 0, 0, 0, false, "a web address", ""},
 }
 
 // supportRate returns how many values support a category.
@@ -417,6 +418,12 @@ func classifyColumn(table string, col *dbtwin.Column, values []string, now time.
 		}
 	}
 	best := decide(h, group, vs, now)
+	if group == "text" {
+		if c := accountLogin(table, col, values, vs); c != nil && (best == nil || best.cat == CatPersonName || best.cat == CatFirstName ||
+			best.cat == CatLastName || best.cat == CatCity || best.conf < c.conf) {
+			best = c
+		}
+	}
 	if best != nil && best.cat == CatCity && best.conf >= 0.5 && isPlaceTable(table) {
 		// city.city: the list of places an address refers to, not a person's.
 		best.conf = 0.4

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dbtwin/dbtwin"
+	"github.com/dbtwin/dbtwin/config"
 )
 
 // WriteConfig writes a starter dbtwin.yaml from a scan: mask rules for the
@@ -30,7 +31,7 @@ func WriteConfig(w io.Writer, res *Result, schema *dbtwin.Schema) error {
 	ew.printf("version: 1\n")
 	writeMask(ew, res, schema)
 	writeKeep(ew, res, schema)
-	writeRelations(ew, res)
+	writeRelations(ew, res, schema)
 	writeSubset(ew, res, schema)
 	return ew.err
 }
@@ -67,10 +68,10 @@ func writeMask(ew *errWriter, res *Result, schema *dbtwin.Schema) {
 		}
 		ind := "  "
 		if on == 0 {
-			ew.printf("  # %s:\n", yamlKey(t))
+			ew.printf("  # %s:\n", yamlKey(tableRef(schema, t)))
 			ind = "  #   "
 		} else {
-			ew.printf("  %s:\n", yamlKey(t))
+			ew.printf("  %s:\n", yamlKey(tableRef(schema, t)))
 			ind = "    "
 		}
 		for _, p := range ps {
@@ -85,7 +86,7 @@ func writeMask(ew *errWriter, res *Result, schema *dbtwin.Schema) {
 			case p.Level == LevelLow:
 				note = "the column's name says personal data (strict mode requires a rule): mask it, or move it to keep: if it is not. " + note
 			}
-			ew.printf("%s%s: %s  # %s\n", prefix, yamlKey(p.Column), ruleFor(p), oneLine(note))
+			ew.printf("%s%s: %s  # %s\n", prefix, yamlKey(p.Column), ruleFor(p, uniqueColumn(schema, p)), oneLine(note))
 		}
 	}
 }
@@ -100,7 +101,11 @@ func activeRule(schema *dbtwin.Schema, p PII) bool {
 	if p.Level != LevelLow {
 		return true
 	}
-	_, byName := NameCategory(p.Column)
+	t := schema.Table(p.Table)
+	if t == nil {
+		return false
+	}
+	_, byName := ColumnCategory(t, t.Column(p.Column))
 	return byName
 }
 
@@ -114,8 +119,10 @@ func generated(schema *dbtwin.Schema, p PII) bool {
 }
 
 // ruleFor writes a finding's rule: the transformer name, or a flow map
-// with its parameters.
-func ruleFor(p PII) string {
+// with its parameters. On a column in a unique key the rule is unique-safe:
+// dictionary transformers in their format-preserving style, a full-length
+// digest instead of word substitution.
+func ruleFor(p PII, unique bool) string {
 	switch p.Category {
 	case CatNationalID:
 		if p.Suggest == "digits" {
@@ -135,7 +142,32 @@ func ruleFor(p PII) string {
 	if p.Style != "" {
 		return "{transformer: " + p.Suggest + ", style: " + p.Style + "}"
 	}
+	if unique {
+		switch p.Suggest {
+		case "first_name", "last_name", "full_name", "username", "street_address":
+			return "{transformer: " + p.Suggest + ", style: fpe}"
+		case "text", "hash", "city":
+			return "{transformer: hash, normalize: false}"
+		case "number":
+			return "digits"
+		}
+	}
 	return p.Suggest
+}
+
+// uniqueColumn reports whether a finding's column takes part in a unique key.
+func uniqueColumn(schema *dbtwin.Schema, p PII) bool {
+	t := schema.Table(p.Table)
+	return t != nil && t.InUniqueKey(p.Column)
+}
+
+// tableRef writes a table's name as dbtwin.yaml references it (names holding
+// dots or quotes in double quotes).
+func tableRef(schema *dbtwin.Schema, name string) string {
+	if t := schema.Table(name); t != nil {
+		return config.TableRef(t)
+	}
+	return name
 }
 
 // textish kinds are the ones strict mode asks about.
@@ -145,34 +177,80 @@ func textish(k dbtwin.Kind) bool {
 
 func writeKeep(ew *errWriter, res *Result, schema *dbtwin.Schema) {
 	flagged := map[string]bool{}
+	active := map[string]bool{}
 	for _, p := range res.PII {
 		flagged[p.Table+"."+p.Column] = true
+		if activeRule(schema, p) {
+			active[p.Table+"."+p.Column] = true
+		}
 	}
-	var keep []string
+	// Integer and UUID columns of links are references, not personal data.
+	refs := map[string]bool{}
+	for _, r := range res.Relationships {
+		if r.Declared || r.Level == LevelHigh {
+			for _, c := range r.From.Columns {
+				refs[r.From.Table+"."+c] = true
+			}
+			for _, c := range r.To.Columns {
+				refs[r.To.Table+"."+c] = true
+			}
+		}
+	}
+	type entry struct{ ref, why string }
+	var keep, other []entry
 	for _, name := range schema.TableNames() {
 		t := schema.Table(name)
 		if t == nil || t.PartitionOf != "" {
 			continue
 		}
 		for _, c := range t.Columns {
-			if textish(c.Kind) && !flagged[name+"."+c.Name] && c.Generated == "" {
-				keep = append(keep, name+"."+c.Name)
+			key := name + "." + c.Name
+			if c.Generated != "" || active[key] {
+				continue
+			}
+			// Strict mode flags this column by its name: it needs a rule or
+			// a keep: entry, and the scan found no rule to write.
+			if cat, ok := ColumnCategory(t, c); ok {
+				keep = append(keep, entry{config.ColumnRef(t, c.Name),
+					fmt.Sprintf("name suggests %s, but the sampled values do not: check, or mask it", cat)})
+				continue
+			}
+			if flagged[key] {
+				continue
+			}
+			switch {
+			case textish(c.Kind):
+				keep = append(keep, entry{ref: config.ColumnRef(t, c.Name)})
+			case sampled(c) && !t.IsSurrogateKey(c.Name) && !refs[key]:
+				other = append(other, entry{ref: config.ColumnRef(t, c.Name)})
 			}
 		}
 	}
 	ew.printf("\n# Text columns the scan judged free of personal data (strict mode copies them as they are).\n")
 	ew.printf("# Columns with a low-confidence finding are left out: decide for them above.\n")
-	if len(keep) == 0 {
+	if len(keep)+len(other) == 0 {
 		ew.printf("keep: []\n")
 		return
 	}
 	ew.printf("keep:\n")
-	for _, k := range keep {
-		ew.printf("  - %s\n", yamlScalar(k))
+	write := func(list []entry) {
+		for _, k := range list {
+			if k.why != "" {
+				ew.printf("  - %s  # %s\n", yamlScalar(k.ref), oneLine(k.why))
+				continue
+			}
+			ew.printf("  - %s\n", yamlScalar(k.ref))
+		}
+	}
+	write(keep)
+	if len(other) > 0 {
+		ew.printf("  # Number, date and UUID columns the scan judged free of personal data (no phone number,\n")
+		ew.printf("  # national ID or birth date in the sample): listed so strict mode need not sample them again.\n")
+		write(other)
 	}
 }
 
-func writeRelations(ew *errWriter, res *Result) {
+func writeRelations(ew *errWriter, res *Result, schema *dbtwin.Schema) {
 	var high, medium []Relationship
 	for _, r := range res.Relationships {
 		if r.Declared {
@@ -192,14 +270,31 @@ func writeRelations(ew *errWriter, res *Result) {
 	} else {
 		ew.printf("relations:\n")
 	}
+	// A link to a unique target (a declared key, or distinct in the data) is
+	// a reference: kind: fk, so a subset takes each child's parent only.
+	// Links between shared values (the guest table's) stay kind: value.
+	write := func(prefix string, r Relationship) {
+		ew.printf("%s- from: %s  # %s\n", prefix, yamlScalar(configEndpoint(schema, r.From)), oneLine(relNote(r)))
+		ew.printf("%s  to: %s\n", prefix, yamlScalar(configEndpoint(schema, r.To)))
+		if r.Kind == "fk" {
+			ew.printf("%s  kind: fk\n", prefix)
+		}
+	}
 	for _, r := range high {
-		ew.printf("  - from: %s  # %s\n", yamlScalar(endpoint(r.From)), oneLine(relNote(r)))
-		ew.printf("    to: %s\n", yamlScalar(endpoint(r.To)))
+		write("  ", r)
 	}
 	for _, r := range medium {
-		ew.printf("  # - from: %s  # %s\n", yamlScalar(endpoint(r.From)), oneLine(relNote(r)))
-		ew.printf("  #   to: %s\n", yamlScalar(endpoint(r.To)))
+		write("  # ", r)
 	}
+}
+
+// configEndpoint writes "table(col, ...)" with names quoted where needed.
+func configEndpoint(schema *dbtwin.Schema, e Endpoint) string {
+	cols := make([]string, len(e.Columns))
+	for i, c := range e.Columns {
+		cols[i] = config.QuoteName(c)
+	}
+	return tableRef(schema, e.Table) + "(" + strings.Join(cols, ", ") + ")"
 }
 
 func relNote(r Relationship) string {
@@ -265,7 +360,7 @@ func writeSubset(ew *errWriter, res *Result, schema *dbtwin.Schema) {
 	ew.printf("# get a sample.\n")
 	ew.printf("# subset:\n")
 	ew.printf("#   roots:\n")
-	ew.printf("#     - {table: %s, percent: 10}\n", yamlScalar(root))
+	ew.printf("#     - {table: %s, percent: 10}\n", yamlScalar(tableRef(schema, root)))
 	ew.printf("#   children: {max_per_parent: 100}\n")
 	ew.printf("#   unreachable: {percent: 10}\n")
 }

@@ -22,6 +22,7 @@ const (
 	CatPhoto       = "photo"
 	CatFreeTextPII = "free_text_pii"
 	CatJSONPII     = "json_pii"
+	CatWebsite     = "website"
 )
 
 // nameWord is one dictionary entry: a word or a compound (tokens joined
@@ -112,7 +113,7 @@ func init() {
 // address; "ip_address" an IP).
 var precedence = []string{CatEmail, CatIP, CatNationalID, CatCreditCard, CatIBAN, CatBirthDate,
 	CatSecret, CatPhone, CatUsername, CatPostcode, CatFirstName, CatLastName, CatPersonName,
-	CatPhoto, CatCity, CatAddress}
+	CatPhoto, CatCity, CatAddress, CatWebsite}
 
 func rank(cat string) int {
 	for i, c := range precedence {
@@ -196,6 +197,24 @@ func hintFor(table, column string) nameHint {
 		return nameHint{}
 	}
 	last := ts[len(ts)-1]
+	if dateWords[last] && len(ts) > 1 {
+		// "email_confirm_date", "last_login_at": when something happened,
+		// not the personal value itself; only a birth date stays one.
+		if w, ok := words[strings.Join(ts, "")]; ok && w.cat == CatBirthDate {
+			return nameHint{cat: w.cat, weak: w.weak, word: strings.Join(ts, "_")}
+		}
+		if h := hintFor(table, strings.Join(ts[:len(ts)-1], "_")); h.cat == CatBirthDate {
+			return h
+		}
+		return nameHint{}
+	}
+	if webWords[strings.Join(ts, "")] || (len(ts) == 2 && webWords[last] && (ts[0] == "personal" || ts[0] == "home" || ts[0] == "own")) {
+		// A user's or member's website is personal; a company's is not.
+		if isAccountTable(table) || isPersonTable(table) {
+			return nameHint{cat: CatWebsite, word: strings.Join(ts, "_")}
+		}
+		return nameHint{}
+	}
 	if notPersonal[last] && len(ts) > 1 {
 		// "phone_type", "email_verified", but "national_id" and "tax_id" are
 		// compounds of their own: check those first.
@@ -279,6 +298,33 @@ func hasAny(ts []string, ws ...string) bool {
 			if t == w {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// dateWords end the name of a column saying when something happened.
+var dateWords = map[string]bool{"date": true, "time": true, "timestamp": true, "datetime": true,
+	"at": true, "on": true, "ts": true, "dt": true, "when": true, "datum": true, "fecha": true}
+
+// webWords name a web address.
+var webWords = map[string]bool{"website": true, "homepage": true, "url": true, "webpage": true,
+	"blog": true, "homepageurl": true, "websiteurl": true, "personalurl": true}
+
+// accountTables are (stemmed) words of tables whose rows are logins: a
+// unique, handle-like "name" there is a user name.
+var accountTables = map[string]bool{"user": true, "account": true, "member": true, "editor": true,
+	"login": true, "profile": true, "player": true, "subscriber": true, "benutzer": true,
+	"utilisateur": true, "usuario": true, "gebruiker": true}
+
+// isAccountTable reports whether a table's rows are user accounts.
+func isAccountTable(table string) bool {
+	if i := strings.LastIndexByte(table, '.'); i >= 0 {
+		table = table[i+1:]
+	}
+	for _, t := range stems(table) {
+		if accountTables[t] {
+			return true
 		}
 	}
 	return false

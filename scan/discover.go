@@ -228,6 +228,7 @@ func (s *scanner) rank(cands []*fkCand, vcands []*valCand, ranges map[*keyCol][2
 				k := len(c.child.vals)
 				f.spanP = spanProbability(k, float64(c.child.max-c.child.min)/float64(hi-lo))
 				f.clustered = k <= 5 && f.parentRows >= int64(20*k) && c.child.max <= lo+int64(2*k)
+				f.smallDense = k <= 31 && c.child.min >= -1 && c.child.max <= 31 && hi-lo <= 64
 			}
 		}
 		conf, ok, ev := scoreFK(f)

@@ -23,6 +23,10 @@ type fkFacts struct {
 	// clustered: the few child values all sit at the start of the
 	// parent's range (status codes 1, 2, 3 in an ID column).
 	clustered bool
+	// smallDense: the child's values are a small dense domain (positions,
+	// months, counts, small enums) and so is the parent's key range: any
+	// small lookup table would "cover" them.
+	smallDense bool
 }
 
 // minCoverage is the share of child values that must exist in the parent.
@@ -55,6 +59,11 @@ func scoreFK(f fkFacts) (conf float64, ok bool, evidence []string) {
 		return 0, false, nil
 	}
 	if f.clustered && f.sim < 0.9 {
+		return 0, false, nil
+	}
+	if f.smallDense && f.pure {
+		// Without a name saying so, months, positions and small enums
+		// "fit" every small lookup table.
 		return 0, false, nil
 	}
 	if f.pure && (f.tested < 10 || f.spanP < 0.01) {

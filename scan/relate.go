@@ -235,6 +235,12 @@ func nameSim(child, parent *keyCol) (float64, string) {
 	if last := ct[len(ct)-1]; idSuffixes[last] && len(ct) > 1 {
 		base, suffix = ct[:len(ct)-1], last
 	}
+	// A lookup named after the child's own table: "type" in artist ->
+	// artist_type(id), "status_id" in release -> release_status(id).
+	if !same && (parent.selfKey || pj == "id") && len(tt) == len(child.tblStems)+len(base) &&
+		hasSuffixSeq(tt, base) && equalSeq(tt[:len(child.tblStems)], child.tblStems) {
+		return 0.95, "'" + child.col.Name + "' of " + child.table().Name + " names the lookup table " + parent.table().Name
+	}
 	// "country_code" -> country(code), "customer_id" -> customers(id),
 	// "manager_staff_id" -> staff(staff_id).
 	if hasSuffixSeq(base, tt) {

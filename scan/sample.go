@@ -153,7 +153,7 @@ func (s *scanner) sampleTable(ctx context.Context, t *dbtwin.Table) (*tableSampl
 	ts := &tableSample{t: t, total: -1}
 	var exprs []string
 	for _, c := range t.Columns {
-		if sampled(c) {
+		if sampled(c) && (s.opt.Columns == nil || s.opt.Columns(t, c)) {
 			ts.cols = append(ts.cols, c)
 			exprs = append(exprs, s.selectExpr(c)+" AS "+quoteIdent("c"+strconv.Itoa(len(exprs))))
 		}

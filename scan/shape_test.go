@@ -22,14 +22,14 @@ func TestInitKeepsAColumnsDistinctCount(t *testing.T) {
 		common = append(common, surnames[(i*7)%len(surnames)])
 	}
 	p := classifyColumn("public.users", colOf("last_name", dbtwin.KindText), dense, now)
-	if p == nil || p.Suggest != "last_name" || p.Style != "fpe" || ruleFor(*p) != "{transformer: last_name, style: fpe}" {
+	if p == nil || p.Suggest != "last_name" || p.Style != "fpe" || ruleFor(*p, false) != "{transformer: last_name, style: fpe}" {
 		t.Fatalf("dense last names: %+v", p)
 	}
 	if !strings.Contains(strings.Join(p.Evidence, "; "), "200 of 200 sampled values distinct") {
 		t.Fatalf("evidence %q", p.Evidence)
 	}
 	p = classifyColumn("public.users", colOf("last_name", dbtwin.KindText), common, now)
-	if p == nil || p.Style != "" || ruleFor(*p) != "last_name" {
+	if p == nil || p.Style != "" || ruleFor(*p, false) != "last_name" {
 		t.Fatalf("common last names: %+v", p)
 	}
 }

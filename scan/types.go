@@ -3,6 +3,8 @@ package scan
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/dbtwin/dbtwin"
 )
 
 // Confidence levels of findings.
@@ -158,6 +160,10 @@ type Options struct {
 	// SkipRelationships samples for personal data only (no discovery of
 	// links): what strict mode needs before a clone.
 	SkipRelationships bool
+	// Columns, if set, limits sampling to the columns it accepts; a table
+	// with none is not read at all (strict mode reads only the columns the
+	// config has not decided on).
+	Columns func(t *dbtwin.Table, c *dbtwin.Column) bool
 }
 
 func (o Options) withDefaults() Options {
