@@ -51,6 +51,8 @@ type graph struct {
 	edges []*edge
 	comps []component
 	w, h  float64
+	// notDrawn counts the undeclared links left out (limitUndeclared).
+	notDrawn int
 }
 
 // component is a connected group of tables, a cluster that can be collapsed.
@@ -150,6 +152,7 @@ func (r *Report) buildGraph() *graph {
 				Label: label, Confidence: conf, Level: rel.Level, Evidence: ev})
 		}
 	}
+	g.limitUndeclared(maxUndeclaredDrawn)
 	r.addRules(g, byName)
 	for _, n := range g.nodes {
 		n.label = n.Name
@@ -158,6 +161,40 @@ func (r *Report) buildGraph() *graph {
 		}
 	}
 	return g
+}
+
+// maxUndeclaredDrawn caps the undeclared links drawn. A scan of many small
+// tables whose keys all run 1..N can report tens of thousands of candidate
+// links; drawing 70,000 of them took Chromium 26 s and made the page
+// unusable. The most confident ones are drawn and the page says how many
+// were left out.
+const maxUndeclaredDrawn = 2000
+
+// limitUndeclared keeps the limit most confident undeclared links.
+func (g *graph) limitUndeclared(limit int) {
+	var undeclared []*edge
+	for _, e := range g.edges {
+		if e.Kind != EdgeDeclared {
+			undeclared = append(undeclared, e)
+		}
+	}
+	if len(undeclared) <= limit {
+		return
+	}
+	sort.SliceStable(undeclared, func(i, j int) bool { return undeclared[i].Confidence > undeclared[j].Confidence })
+	drop := map[*edge]bool{}
+	for _, e := range undeclared[limit:] {
+		drop[e] = true
+	}
+	g.notDrawn = len(drop)
+	kept := g.edges[:0]
+	for _, e := range g.edges {
+		if !drop[e] {
+			e.ID = len(kept)
+			kept = append(kept, e)
+		}
+	}
+	g.edges = kept
 }
 
 // schemas lists the schemas of the map's tables.

@@ -124,3 +124,40 @@ func TestAddEachOutput(t *testing.T) {
 		t.Error("the page refers to something on the network")
 	}
 }
+
+// A scan reporting tens of thousands of candidate links gives a usable page:
+// the most confident undeclared links are drawn and the page says how many
+// are not.
+func TestManyUndeclaredLinks(t *testing.T) {
+	res := synthetic(100)
+	for i := range 3000 {
+		res.Relationships = append(res.Relationships, scan.Relationship{
+			From: scan.Endpoint{Table: res.Tables[i%100].Table, Columns: []string{"c" + itoa(i)}},
+			To:   scan.Endpoint{Table: res.Tables[(i*7+1)%100].Table, Columns: []string{"id"}},
+			Kind: "fk", Confidence: 0.5 + float64(i%50)/100, Level: "medium"})
+	}
+	r := &Report{Scan: res}
+	g := r.buildGraph()
+	undeclared, low := 0, 1.0
+	for _, e := range g.edges {
+		if e.Kind != EdgeDeclared {
+			undeclared++
+			low = min(low, e.Confidence)
+		}
+	}
+	if undeclared != maxUndeclaredDrawn || g.notDrawn == 0 || low < 0.6 {
+		t.Errorf("%d undeclared links drawn (lowest confidence %.2f), %d left out; want %d, the most confident", undeclared, low, g.notDrawn, maxUndeclaredDrawn)
+	}
+	for i, e := range g.edges {
+		if e.ID != i {
+			t.Fatalf("edge %d has id %d", i, e.ID)
+		}
+	}
+	var buf bytes.Buffer
+	if err := r.WriteHTML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "further undeclared link(s) of lower confidence are not drawn") {
+		t.Error("the page does not say that links were left out")
+	}
+}

@@ -41,6 +41,7 @@ type mapView struct {
 	Declared     int
 	Key, Value   int
 	WithPersonal int
+	NotDrawn     int
 }
 
 type nodeView struct {
@@ -156,7 +157,7 @@ func (r *Report) fillSources(p *page) {
 }
 
 func mapViewOf(r *Report, g *graph) *mapView {
-	m := &mapView{W: g.w, H: g.h, Comps: g.comps, Schemas: r.schemas(g)}
+	m := &mapView{W: g.w, H: g.h, Comps: g.comps, Schemas: r.schemas(g), NotDrawn: g.notDrawn}
 	for _, n := range g.nodes {
 		v := nodeView{ID: n.ID, Comp: n.Comp, Name: n.Name, Schema: n.Schema, Label: n.label,
 			X: round1(n.x), Y: round1(n.y), R: round1(n.r), LabelY: round1(n.r + 12), PII: len(n.PII)}
@@ -383,13 +384,16 @@ func (r *Report) fillCards(p *page, g *graph) {
 	m := p.Map
 	p.Cards = append(p.Cards, card{Label: "tables", Value: thousands(int64(len(g.nodes))),
 		Note: fmt.Sprintf("%d with personal data", m.WithPersonal)})
-	undeclared := m.Key + m.Value
+	undeclared := m.Key + m.Value + m.NotDrawn
 	cls := ""
 	if undeclared > 0 {
 		cls = "warn"
 	}
 	p.Cards = append(p.Cards, card{Label: "undeclared links", Value: itoa(undeclared), Class: cls,
 		Note: fmt.Sprintf("%d key, %d value; %d declared foreign keys", m.Key, m.Value, m.Declared)})
+	if m.NotDrawn > 0 {
+		p.Cards[len(p.Cards)-1].Note = fmt.Sprintf("%d drawn (most confident), %d declared foreign keys", m.Key+m.Value, m.Declared)
+	}
 	if len(p.Tables) > 0 {
 		var prod, twin int64
 		for _, n := range g.nodes {
