@@ -14,6 +14,7 @@ const batchRows = 512
 // batch holds copies of rows (fields point into one arena per batch).
 type batch struct {
 	rows  []dbtwin.Row
+	cells [][]byte // the fields of rows
 	arena []byte
 	first int64 // number of the batch's first row in the table, for messages
 }
@@ -84,7 +85,12 @@ func (p *parallelRows) feed(in chan<- *batch) {
 		for _, f := range row {
 			b.arena = append(b.arena, f...)
 		}
-		cp := make(dbtwin.Row, len(row))
+		// Rows of a batch share one slice of fields (one allocation per batch).
+		if cap(b.cells)-len(b.cells) < len(row) {
+			b.cells = make([][]byte, 0, batchRows*max(len(row), 1))
+		}
+		cp := b.cells[len(b.cells) : len(b.cells)+len(row) : len(b.cells)+len(row)]
+		b.cells = b.cells[:len(b.cells)+len(row)]
 		off := start
 		for i, f := range row {
 			if f == nil {
