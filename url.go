@@ -406,7 +406,11 @@ var (
 // RedactText hides the secrets of every database URL quoted in a message
 // and the values of password-like key=value settings.
 func RedactText(msg string) string {
-	msg = embeddedURL.ReplaceAllStringFunc(msg, RedactURL)
+	msg = embeddedURL.ReplaceAllStringFunc(msg, func(u string) string {
+		// Punctuation that ends a sentence is not part of the URL.
+		trimmed := strings.TrimRight(u, ":;,.)")
+		return RedactURL(trimmed) + u[len(trimmed):]
+	})
 	return secretSetting.ReplaceAllStringFunc(msg, func(m string) string {
 		k, v, _ := strings.Cut(m, "=")
 		if secretParam(k) && v != "xxxxx" {

@@ -158,7 +158,7 @@ func (r *runner) run(parent context.Context, c *Check) *Result {
 		if x.redact {
 			// A database message may quote a value ("invalid input syntax
 			// for type integer: "jane@example.com"").
-			res.Message = redactText(redactNameRuns(res.Message))
+			res.Message = redactText(redactNameRuns(dbtwin.RedactValues(res.Message)))
 		}
 		var qe *queryError
 		if errors.As(err, &qe) {

@@ -5,44 +5,18 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"regexp"
 	"strings"
 	"syscall"
 
+	"github.com/dbtwin/dbtwin"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// Server messages quote row values in a few well-known places: the COPY
-// line or field being read ("COPY t, line 3: \"…\""), the key of a unique or
-// foreign key violation ("Key (email)=(…)"), the failing row of a NOT NULL
-// or CHECK violation, and the input of a type's parser ("invalid input
-// syntax for type integer: \"…\""). dbtwin names table, column and line and
-// never repeats a value: these patterns are cut out of every error it
-// reports from a server.
-var (
-	quotedTail     = regexp.MustCompile(`(?m): ".*"( \(SQLSTATE [0-9A-Z]+\))?$`)
-	quotedValue    = regexp.MustCompile(`(value|literal|input) "[^"]*"`)
-	keyValues      = regexp.MustCompile(`\)=\(.*\)( already exists| is not present| is still referenced| is duplicated| conflicts| violates)`)
-	failingRow     = regexp.MustCompile(`(Failing row contains) \(.*\)`)
-	copyWhereValue = regexp.MustCompile(`(COPY [^,\n]+, line \d+(?:, column [^:\n]+)?): .*`)
-)
+// scrubValues removes row values from a server message (dbtwin.RedactValues):
+// dbtwin names table, column and line and never repeats a value.
+func scrubValues(s string) string { return dbtwin.RedactValues(s) }
 
-// scrubValues removes row values from one line of a server message.
-func scrubValues(s string) string {
-	s = quotedTail.ReplaceAllString(s, ": (value not shown)$1")
-	s = quotedValue.ReplaceAllString(s, "$1 (not shown)")
-	s = keyValues.ReplaceAllString(s, ")=(values not shown)$1")
-	s = failingRow.ReplaceAllString(s, "$1 (values not shown)")
-	return s
-}
-
-func scrubWhere(where string) string {
-	lines := strings.Split(where, "\n")
-	for i, l := range lines {
-		lines[i] = scrubValues(copyWhereValue.ReplaceAllString(l, "$1"))
-	}
-	return strings.Join(lines, "\n")
-}
+func scrubWhere(where string) string { return dbtwin.RedactValues(where) }
 
 // describe rewrites a server error: the message, detail and context without
 // row values, plus the hint. The original stays reachable with errors.As.

@@ -34,10 +34,17 @@ const (
 	stepRest
 )
 
+// qualifiedName matches a possibly schema-qualified, possibly quoted name.
+const qualifiedName = `(?:"(?:[^"]|"")*"|[^\s".]+)(?:\.(?:"(?:[^"]|"")*"|[^\s".]+))?`
+
+// constraintName matches a constraint name as pg_dump writes it: a quoted
+// identifier (spaces, quotes and all) or a plain word.
+const constraintName = `(?:"(?:[^"]|"")*"|\S+)`
+
 var (
 	reIndex   = regexp.MustCompile(`(?is)^CREATE\s+(UNIQUE\s+)?INDEX\s`)
-	reKey     = regexp.MustCompile(`(?is)^ALTER\s+TABLE\s.*\sADD\s+CONSTRAINT\s+\S+\s+(PRIMARY\s+KEY|UNIQUE|EXCLUDE)\s`)
-	reFK      = regexp.MustCompile(`(?is)^ALTER\s+TABLE\s.*\sADD\s+CONSTRAINT\s+\S+\s+FOREIGN\s+KEY\s`)
+	reKey     = regexp.MustCompile(`(?is)^ALTER\s+TABLE\s.*\sADD\s+CONSTRAINT\s+` + constraintName + `\s+(PRIMARY\s+KEY|UNIQUE|EXCLUDE)\s`)
+	reFK      = regexp.MustCompile(`(?is)^ALTER\s+TABLE\s.*\sADD\s+CONSTRAINT\s+` + constraintName + `\s+FOREIGN\s+KEY\s`)
 	reAttach  = regexp.MustCompile(`(?is)^ALTER\s+INDEX\s.*\sATTACH\s+PARTITION\s`)
 	rePreface = regexp.MustCompile(`(?is)^(SET\s|SELECT\s+pg_catalog\.set_config\()`)
 )
@@ -83,8 +90,8 @@ func (t *Target) applyPostData(ctx context.Context, script string) error {
 }
 
 var (
-	reIndexTable = regexp.MustCompile(`(?is)^CREATE\s+(?:UNIQUE\s+)?INDEX\s.*?\sON\s+(?:ONLY\s+)?(\S+)\s`)
-	reAlterTable = regexp.MustCompile(`(?is)^ALTER\s+TABLE\s+(?:ONLY\s+)?(\S+)\s`)
+	reIndexTable = regexp.MustCompile(`(?is)^CREATE\s+(?:UNIQUE\s+)?INDEX\s.*?\sON\s+(?:ONLY\s+)?(` + qualifiedName + `)\s`)
+	reAlterTable = regexp.MustCompile(`(?is)^ALTER\s+TABLE\s+(?:ONLY\s+)?(` + qualifiedName + `)\s`)
 )
 
 // postTable returns the table a post-data statement works on, as written
@@ -132,7 +139,9 @@ func (t *Target) largestFirst(ctx context.Context, lists ...[]statement) error {
 		return rows.Err()
 	})
 	if err != nil {
-		return fmt.Errorf("apply post-data schema to %s: table sizes: %w", t.url.Redacted(), t.sanitize(err))
+		// The sizes only order the work; a name the lookup cannot read
+		// must not stop the clone.
+		size = map[string]int64{}
 	}
 	for _, l := range lists {
 		sort.SliceStable(l, func(a, b int) bool { return size[postTable(l[a].SQL)] > size[postTable(l[b].SQL)] })

@@ -22,6 +22,9 @@ func TestClassifyPostData(t *testing.T) {
 		"CREATE TRIGGER last_updated BEFORE UPDATE ON public.actor FOR EACH ROW EXECUTE FUNCTION public.last_updated()":     stepRest,
 		"ALTER TABLE public.t CLUSTER ON t_pkey":                                                                            stepRest,
 		"ALTER TABLE public.t ADD CONSTRAINT c CHECK (x > 0) NOT VALID":                                                     stepRest,
+		// Issue 14: hostile names (spaces, quotes, semicolons) in the constraint name.
+		"ALTER TABLE ONLY \"We\"\"ird schema\".\"Ro\"\"bert'); DROP TABLE x;--\"\n    ADD CONSTRAINT \"Ro\"\"bert'); DROP TABLE x;--_pkey\" PRIMARY KEY (id)": stepIndex,
+		"ALTER TABLE ONLY public.\"M\"\n    ADD CONSTRAINT \"a b fkey\" FOREIGN KEY (\"Ref\") REFERENCES \"x y\".\"z\"(id)":                                   stepForeignKey,
 	}
 	for sql, want := range cases {
 		if got := classifyPostData(sql); got != want {
