@@ -16,10 +16,9 @@ import (
 // process at once.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	done := make(chan struct{})
-	defer close(done)
+	done, exited := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(exited)
 		select {
 		case <-ctx.Done():
 			// Restore the default handling: the next signal kills.
@@ -28,5 +27,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		case <-done:
 		}
 	}()
-	return Run(ctx, args, stdin, stdout, stderr)
+	code := Run(ctx, args, stdin, stdout, stderr)
+	close(done)
+	<-exited
+	stop()
+	return code
 }

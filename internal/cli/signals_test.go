@@ -94,3 +94,13 @@ ALTER TABLE big ADD PRIMARY KEY (id);`)
 		t.Errorf("plan printed %d bytes for a config with many problems", out.Len())
 	}
 }
+
+// A run that ends normally says nothing about an interruption.
+func TestNoInterruptionMessageOnNormalExit(t *testing.T) {
+	for i := 0; i < 20; i++ {
+		cmd, out := startCLI(t, "transformers")
+		if code := waitExit(t, cmd); code != 0 || strings.Contains(out.String(), "interrupted") {
+			t.Fatalf("exit %d:\n%s", code, out)
+		}
+	}
+}
