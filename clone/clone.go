@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -23,7 +24,8 @@ type Options struct {
 	Config *config.Config
 	// Replace empties a target that already has tables.
 	Replace bool
-	// Jobs is the number of tables copied in parallel.
+	// Jobs is the number of tables (or parts of a large table) copied in
+	// parallel; 0 means the number of CPUs.
 	Jobs int
 	// Secret keys deterministic masking; Random asks for non-deterministic
 	// masking instead.
@@ -111,7 +113,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	start := time.Now()
 	res := &Result{Source: dbtwin.RedactURL(opt.Source), Target: dbtwin.RedactURL(opt.Target)}
 	if opt.Jobs < 1 {
-		opt.Jobs = 1
+		opt.Jobs = runtime.NumCPU()
 	}
 	src, dst, closeAll, err := openDatabases(ctx, opt, res)
 	if err != nil {
