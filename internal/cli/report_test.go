@@ -26,6 +26,23 @@ func TestReportCommand(t *testing.T) {
 	if n := strings.Count(string(page), `<g class="node`); n != 11 {
 		t.Errorf("%d tables drawn, want Chinook's 11", n)
 	}
+	// snapshot create --json prints a clone summary (on standard output
+	// when the snapshot goes to a file): the report takes it.
+	snapJSON := filepath.Join(dir, "snapshot.json")
+	summary := mustRun(t, "snapshot", "create", "--source", src, "--strict=false", "-o", filepath.Join(dir, "twin.snap"), "--json")
+	if err := os.WriteFile(snapJSON, []byte(summary), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout = mustRun(t, "report", "-o", out, "--source", src, snapJSON)
+	if !strings.Contains(stdout, "clone") {
+		t.Errorf("report of a snapshot summary printed %q", stdout)
+	}
+	if page, err = os.ReadFile(out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), `id="twin"`) {
+		t.Error("the snapshot's tables are not on the page")
+	}
 	bad := filepath.Join(dir, "bad.json")
 	if err := os.WriteFile(bad, []byte(`{"hello": 1}`), 0o644); err != nil {
 		t.Fatal(err)
