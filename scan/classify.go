@@ -429,6 +429,11 @@ func classifyColumn(table string, col *dbtwin.Column, values []string, now time.
 		best.conf = 0.4
 		best.evidence = append(best.evidence, "the table is a list of places (reference data), not of people")
 	}
+	if best != nil && best.cat == CatAddress && best.conf >= 0.5 && isBusinessTable(table) {
+		// A venue's or a store's address is public, not a person's.
+		best.conf = 0.4
+		best.evidence = append(best.evidence, "the table lists places or businesses (venues, stores): their addresses are public")
+	}
 	if best != nil && best.conf >= 0.5 {
 		return mk(best)
 	}
@@ -458,4 +463,29 @@ func isPlaceTable(table string) bool {
 		}
 	}
 	return false
+}
+
+// businessTables are (stemmed) words of tables listing places open to the
+// public, whose addresses are no one's personal data.
+var businessTables = map[string]bool{"place": true, "venue": true, "store": true, "shop": true,
+	"restaurant": true, "hotel": true, "museum": true, "theater": true, "theatre": true, "gallery": true,
+	"station": true, "facility": true, "branch": true, "outlet": true}
+
+// isBusinessTable reports whether a table lists places or businesses.
+func isBusinessTable(table string) bool {
+	if i := strings.LastIndexByte(table, '.'); i >= 0 {
+		table = table[i+1:]
+	}
+	for _, t := range stems(table) {
+		if businessTables[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// businessAddress reports whether a finding is a place's public address,
+// which init keeps (with the reason) instead of masking.
+func businessAddress(p PII) bool {
+	return p.Category == CatAddress && p.Level == LevelLow && isBusinessTable(p.Table)
 }

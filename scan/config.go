@@ -101,6 +101,9 @@ func activeRule(schema *dbtwin.Schema, p PII) bool {
 	if p.Level != LevelLow {
 		return true
 	}
+	if businessAddress(p) {
+		return false // kept, with the reason
+	}
 	t := schema.Table(p.Table)
 	if t == nil {
 		return false
@@ -211,8 +214,11 @@ func writeKeep(ew *errWriter, res *Result, schema *dbtwin.Schema) {
 			// Strict mode flags this column by its name: it needs a rule or
 			// a keep: entry, and the scan found no rule to write.
 			if cat, ok := ColumnCategory(t, c); ok {
-				keep = append(keep, entry{config.ColumnRef(t, c.Name),
-					fmt.Sprintf("name suggests %s, but the sampled values do not: check, or mask it", cat)})
+				why := fmt.Sprintf("name suggests %s, but the sampled values do not: check, or mask it", cat)
+				if cat == CatAddress && isBusinessTable(name) {
+					why = "the address of a place or business (public, not a person's): mask it if people live there"
+				}
+				keep = append(keep, entry{config.ColumnRef(t, c.Name), why})
 				continue
 			}
 			if flagged[key] {

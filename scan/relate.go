@@ -241,6 +241,16 @@ func nameSim(child, parent *keyCol) (float64, string) {
 		hasSuffixSeq(tt, base) && equalSeq(tt[:len(child.tblStems)], child.tblStems) {
 		return 0.95, "'" + child.col.Name + "' of " + child.table().Name + " names the lookup table " + parent.table().Name
 	}
+	// A link table's generic ends: "entity0"/"entity1", "source"/"target"
+	// in l_artist_recording point at the tables its name lists, in order.
+	if pos, ok := endPosition(ct); ok && !same && (parent.selfKey || pj == "id") {
+		if at := indexSeq(child.tblStems, tt); at >= 1 || (at == 0 && pos == 1) {
+			follows := at+len(tt) < len(child.tblStems)
+			if (pos == 0 && follows) || (pos == 1 && !follows && at >= 1) {
+				return 0.85, "'" + child.col.Name + "' is an end of the link table " + child.table().Name + ", whose name lists " + parent.table().Name
+			}
+		}
+	}
 	// "country_code" -> country(code), "customer_id" -> customers(id),
 	// "manager_staff_id" -> staff(staff_id).
 	if hasSuffixSeq(base, tt) {
@@ -299,4 +309,28 @@ func nameSim(child, parent *keyCol) (float64, string) {
 		}
 	}
 	return 0, ""
+}
+
+// linkEnds name the two ends of a link table's row, first and second.
+var linkEnds = map[string]int{"entity0": 0, "entity1": 1, "source": 0, "target": 1, "src": 0, "dst": 1,
+	"from": 0, "to": 1, "left": 0, "right": 1, "first": 0, "second": 1}
+
+// endPosition says which end of a link a column names ("entity0" -> 0).
+func endPosition(ct []string) (int, bool) {
+	name := strings.Join(ct, "")
+	if len(ct) > 1 && idSuffixes[ct[len(ct)-1]] {
+		name = strings.Join(ct[:len(ct)-1], "")
+	}
+	p, ok := linkEnds[name]
+	return p, ok
+}
+
+// indexSeq returns where sub first occurs in s as consecutive words, or -1.
+func indexSeq(s, sub []string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if equalSeq(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
 }

@@ -132,6 +132,56 @@ func run(ctx context.Context, o widegen.Options, verbose, keepSrc bool) error {
 	if code != 0 {
 		return fmt.Errorf("plan failed:\n%s", outPlan)
 	}
+	// Subsets along the links init wrote: kind: fk (parents only) against
+	// the same links as value links (every matching row, both ways).
+	share := func(text string) (int64, int64, error) {
+		path := filepath.Join(dir, "subset.yaml")
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			return 0, 0, err
+		}
+		out, _, code := cmd("plan", "--source", src, "-c", path, "--format", "json")
+		if code != 0 {
+			return 0, 0, fmt.Errorf("plan with a subset: exit %d\n%s", code, tail(out, 20))
+		}
+		var p struct {
+			Selection []struct {
+				Rows int64 `json:"rows"`
+			} `json:"selection"`
+			Tables []struct {
+				SourceRows int64 `json:"source_rows"`
+			} `json:"tables"`
+		}
+		if err := json.Unmarshal([]byte(out), &p); err != nil {
+			return 0, 0, fmt.Errorf("read plan JSON: %w", err)
+		}
+		var sel, all int64
+		for _, t := range p.Selection {
+			sel += t.Rows
+		}
+		for _, t := range p.Tables {
+			all += t.SourceRows
+		}
+		return sel, all, nil
+	}
+	text := string(body)
+	if i := strings.Index(text, "\n# subset:"); i >= 0 {
+		block := strings.NewReplacer("\n#   ", "\n  ", "\n# subset:", "\nsubset:").Replace(text[i:])
+		root := ""
+		if j := strings.Index(block, "{table: "); j >= 0 {
+			root = strings.SplitN(block[j+8:], ",", 2)[0]
+		}
+		withFK := text[:i] + block
+		selFK, all, err := share(withFK)
+		if err != nil {
+			return err
+		}
+		selValue, _, err := share(strings.ReplaceAll(withFK, "\n    kind: fk", ""))
+		if err != nil {
+			return err
+		}
+		fmt.Printf("subset, 10%% of %s: %d of %d rows (%.1f%%) with init's kind: fk links; %d (%.1f%%) if the same links were value links\n",
+			root, selFK, all, 100*float64(selFK)/float64(all), selValue, 100*float64(selValue)/float64(all))
+	}
 	outClone, dClone, code := cmd("clone", "--source", src, "--target", dst, "-c", cfg, "--replace")
 	fmt.Printf("clone -c with init's config: %.1fs, exit %d (goal 0)\n", dClone.Seconds(), code)
 	if code != 0 {

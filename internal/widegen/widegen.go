@@ -318,8 +318,13 @@ func Generate(o Options) *Schema {
 			ea, eb := ents[a], ents[b]
 			t := "l_" + ea + "_" + eb
 			ca, cb := ea, eb
-			if pairs%3 == 0 {
+			switch pairs % 4 {
+			case 0:
 				ca, cb = ea+"_id", eb+"_id"
+			case 1:
+				// The open-data catalogue's own style: the link table's name
+				// says what entity0 and entity1 point at.
+				ca, cb = "entity0", "entity1"
 			}
 			g.exec("CREATE TABLE %s (id integer PRIMARY KEY, %s integer NOT NULL, %s integer NOT NULL, link_type integer NOT NULL, "+
 				"link_order integer NOT NULL, edits_pending integer NOT NULL, last_updated timestamp)", t, ca, cb)
