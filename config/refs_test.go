@@ -129,3 +129,19 @@ func ExampleColumnRef() {
 	// public.plain2."a.b"
 	// public.plain2.email
 }
+
+// ExampleResolve resolves a config against a schema once, then answers
+// per-column questions with map lookups.
+func ExampleResolve() {
+	s := &dbtwin.Schema{Tables: []*dbtwin.Table{{Schema: "public", Name: "users", Columns: []*dbtwin.Column{
+		{Name: "email", Kind: dbtwin.KindText}, {Name: "country", Kind: dbtwin.KindText}, {Name: "a.b", Kind: dbtwin.KindText}}}}}
+	cfg, err := Parse("dbtwin.yaml", []byte("version: 1\nmask: {users: {email: email}}\nkeep: [users.country, 'users.\"a.b\"']\n"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := Resolve(cfg, s)
+	rule, _ := r.Rule("public.users", "email")
+	fmt.Println(rule.Rule.Transformer, r.Kept("public.users", "country"), r.Kept("public.users", "email"), r.KeptColumns("public.users"))
+	// Output: email true false [country a.b]
+}
