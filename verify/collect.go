@@ -89,7 +89,11 @@ func (o *RowObserver) column(cp *colPlan, v []byte) {
 		o.exempt.add(cp.wholeExempt, cp.origin, 1)
 		return
 	}
-	if cp.json != nil {
+	if cp.json != nil && len(cp.json.paths) == 0 {
+		if o.scanDocument(cp.json, v) {
+			return
+		}
+	} else if cp.json != nil {
 		if doc, ok := decodeJSON(v); ok {
 			o.document(cp.json, doc)
 			return
@@ -117,6 +121,21 @@ func (o *RowObserver) document(jp *jsonPlan, doc any) {
 	if lp := jp.all; lp != nil {
 		walkJSON(doc, func(s string) { o.value(&lp.sink, s) }, nil)
 	}
+}
+
+// scanDocument collects the detected or all leaves of a JSON document
+// without building it.
+func (o *RowObserver) scanDocument(jp *jsonPlan, v []byte) bool {
+	if lp := jp.all; lp != nil {
+		// Every string leaf (not keys): keys are told apart by what follows.
+		return scanJSONLeaves(v, func(s string) { o.value(&lp.sink, s) })
+	}
+	lp := jp.detect
+	return scanJSON(v, func(s string) {
+		if detectable(s) {
+			o.value(&lp.sink, s)
+		}
+	})
 }
 
 // value digests one original value in its forms: the normalized text; with

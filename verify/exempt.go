@@ -144,17 +144,28 @@ func suffixedWord(t string) bool {
 }
 
 // valueExemption returns the rule exempting a normalized original value, or "".
+// It runs for every original value and every twin token, so the common
+// cases take one pass over the bytes.
 func valueExemption(norm string) string {
-	if utf8.RuneCountInString(norm) < MinLength {
+	if len(norm) < MinLength || (len(norm) < MinLength*utf8.UTFMax && utf8.RuneCountInString(norm) < MinLength) {
 		return ExemptTooShort
 	}
-	if isShortNumber(norm) {
+	digits, letters := 0, false
+	for i := 0; i < len(norm); i++ {
+		switch c := norm[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || c >= utf8.RuneSelf:
+			letters = true
+		}
+	}
+	if !letters && digits > 0 && digits < minPhoneDigits && strings.Trim(norm, "0123456789 .,-+'()/") == "" {
 		return ExemptShortNumber
 	}
-	if looksDate(norm) {
+	if norm[0] >= '0' && norm[0] <= '9' && looksDate(norm) {
 		return ExemptDate
 	}
-	if isDictionaryValue(norm) {
+	if letters && isDictionaryValue(norm) {
 		return ExemptDictionary
 	}
 	return ""

@@ -223,3 +223,59 @@ func detectable(s string) bool {
 	}
 	return false
 }
+
+// scanJSON calls f for every string (object keys included) and number (as
+// written) of a JSON document, without building it; ok is false when b is
+// not one JSON object or array. The twin's documents are searched this way.
+func scanJSON(b []byte, f func(string)) bool { return scanJSONTokens(b, f, true) }
+
+// scanJSONLeaves is scanJSON without the object keys.
+func scanJSONLeaves(b []byte, f func(string)) bool { return scanJSONTokens(b, f, false) }
+
+func scanJSONTokens(b []byte, f func(string), keys bool) bool {
+	if !looksJSON(b) || !json.Valid(b) {
+		return false
+	}
+	for i := 0; i < len(b); {
+		switch c := b[i]; {
+		case c == '"':
+			j, esc := i+1, false
+			for b[j] != '"' {
+				if b[j] == '\\' {
+					esc = true
+					j++
+				}
+				j++
+			}
+			if !keys {
+				k := j + 1
+				for k < len(b) && (b[k] == ' ' || b[k] == '\t' || b[k] == '\n' || b[k] == '\r') {
+					k++
+				}
+				if k < len(b) && b[k] == ':' {
+					i = j + 1
+					continue
+				}
+			}
+			if esc {
+				var s string
+				if json.Unmarshal(b[i:j+1], &s) == nil {
+					f(s)
+				}
+			} else {
+				f(string(b[i+1 : j]))
+			}
+			i = j + 1
+		case c == '-' || (c >= '0' && c <= '9'):
+			j := i + 1
+			for j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E' || b[j] == '+' || b[j] == '-' || (b[j] >= '0' && b[j] <= '9')) {
+				j++
+			}
+			f(string(b[i:j]))
+			i = j
+		default:
+			i++
+		}
+	}
+	return true
+}

@@ -82,25 +82,12 @@ func (o *RowObserver) cell(tc *twinCol, v []byte) {
 	case dbtwin.KindInt, dbtwin.KindFloat, dbtwin.KindNumeric:
 		o.whole(tc, normText(string(v)))
 		return
-	case dbtwin.KindJSON:
-		if doc, ok := decodeJSON(v); ok {
-			o.twinDocument(doc, tc)
+	case dbtwin.KindJSON, dbtwin.KindText, dbtwin.KindOther:
+		if scanJSON(v, func(s string) { o.text(tc, s) }) {
 			return
-		}
-	case dbtwin.KindText, dbtwin.KindOther:
-		if looksJSON(v) {
-			if doc, ok := decodeJSON(v); ok {
-				o.twinDocument(doc, tc)
-				return
-			}
 		}
 	}
 	o.text(tc, string(v))
-}
-
-func (o *RowObserver) twinDocument(doc any, tc *twinCol) {
-	f := func(s string) { o.text(tc, s) }
-	walkJSON(doc, f, f)
 }
 
 // whole looks up a normalized value as a whole, and its digits when it is

@@ -268,3 +268,27 @@ func TestPlanFollowsPartitionsKeepAndKeys(t *testing.T) {
 		t.Error("a foreign key column named like an identifier is collected")
 	}
 }
+
+func TestScanJSONMatchesTheDecoder(t *testing.T) {
+	for _, doc := range []string{`{"a": ["+1 (555) 010-9999", {"k@x.io": 1}], "b\"q": "x\u00e9y", "n": -1.5e3, "t": true, "z": null}`,
+		`[1, "two", {"three": [4]}]`, `{}`, `[]`} {
+		v, ok := decodeJSON([]byte(doc))
+		if !ok {
+			t.Fatal(doc)
+		}
+		var want, got, wantLeaves, gotLeaves []string
+		walkJSON(v, func(s string) { want = append(want, s); wantLeaves = append(wantLeaves, s) }, func(s string) { want = append(want, s) })
+		if !scanJSON([]byte(doc), func(s string) { got = append(got, s) }) || !scanJSONLeaves([]byte(doc), func(s string) { gotLeaves = append(gotLeaves, s) }) {
+			t.Fatalf("%s: not scanned", doc)
+		}
+		if strings.Join(sortStrings(got), "|") != strings.Join(sortStrings(want), "|") ||
+			strings.Join(sortStrings(gotLeaves), "|") != strings.Join(sortStrings(wantLeaves), "|") {
+			t.Errorf("%s: scanned %q / %q, decoder %q / %q", doc, got, gotLeaves, want, wantLeaves)
+		}
+	}
+	for _, bad := range []string{`{"a": }`, `["x"`, `plain text`, `{"a":1} {"b":2}`} {
+		if scanJSON([]byte(bad), func(string) {}) {
+			t.Errorf("%q scanned as JSON", bad)
+		}
+	}
+}
