@@ -99,13 +99,12 @@ func ResolveMasking(schema *dbtwin.Schema, cfg *config.Config) (*Masking, error)
 			}
 		}
 	}
-	kept := keptColumns(schema, cfg)
 	for _, t := range schema.Tables {
 		for _, c := range t.Columns {
 			if c.Generated != "" {
 				continue
 			}
-			if _, ok := m.rules[colRef{t.QualifiedName(), c.Name}]; ok || kept[colRef{t.QualifiedName(), c.Name}] {
+			if _, ok := m.rules[colRef{t.QualifiedName(), c.Name}]; ok || cfg.Kept(schema, t.QualifiedName(), c.Name) {
 				continue
 			}
 			if cat, ok := scan.ColumnCategory(t, c); ok {
@@ -155,7 +154,6 @@ func (m *Masking) DetectInData(ctx context.Context, snap dbtwin.Snapshot, schema
 	if err != nil {
 		return fmt.Errorf("strict mode: sample the source for personal data: %w", err)
 	}
-	kept := keptColumns(schema, cfg)
 	seen := map[string]bool{}
 	for _, u := range m.Unmasked {
 		seen[strings.SplitN(u, " ", 2)[0]] = true
@@ -165,7 +163,7 @@ func (m *Masking) DetectInData(ctx context.Context, snap dbtwin.Snapshot, schema
 		if seen[ref] {
 			continue
 		}
-		if _, ok := m.rules[colRef{f.Table, f.Column}]; ok || kept[colRef{f.Table, f.Column}] {
+		if _, ok := m.rules[colRef{f.Table, f.Column}]; ok || cfg.Kept(schema, f.Table, f.Column) {
 			continue
 		}
 		if t := schema.Table(f.Table); t != nil {
@@ -178,21 +176,6 @@ func (m *Masking) DetectInData(ctx context.Context, snap dbtwin.Snapshot, schema
 	}
 	sort.Strings(m.Unmasked)
 	return nil
-}
-
-// keptColumns resolves the keep: entries once (config.Kept resolves every
-// entry on each call: per column, that grows with tables × entries).
-func keptColumns(schema *dbtwin.Schema, cfg *config.Config) map[colRef]bool {
-	out := map[colRef]bool{}
-	if cfg == nil {
-		return out
-	}
-	for _, k := range cfg.Keep {
-		if t, c, ok := config.SplitColumnRef(schema, k.Text); ok {
-			out[colRef{t.QualifiedName(), c.Name}] = true
-		}
-	}
-	return out
 }
 
 type link struct {

@@ -82,16 +82,19 @@ func maskRules(s *dbtwin.Schema, cfg *config.Config, m Masking) ruleSet {
 	return out
 }
 
-// keptSet resolves the keep: entries once (each entry looked up once, not
-// once per column), partitions inheriting their parent's.
+// keptSet resolves the keep: entries once (config.Resolved: the quoting
+// of names with dots included), partitions inheriting their parent's.
 func keptSet(s *dbtwin.Schema, cfg *config.Config) map[colKey]bool {
 	out := map[colKey]bool{}
-	if cfg == nil {
+	if cfg == nil || len(cfg.Keep) == 0 {
 		return out
 	}
-	for _, k := range cfg.Keep {
-		if t, c, ok := config.SplitColumnRef(s, k.Text); ok {
-			out[colKey{t.QualifiedName(), c.Name}] = true
+	r := cfg.Resolved(s)
+	for _, t := range s.Tables {
+		for _, c := range t.Columns {
+			if r.Kept(t.QualifiedName(), c.Name) {
+				out[colKey{t.QualifiedName(), c.Name}] = true
+			}
 		}
 	}
 	for changed := len(out) > 0; changed; {
