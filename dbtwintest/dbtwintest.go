@@ -31,7 +31,7 @@ type DB struct {
 	t testing.TB
 }
 
-// Option changes what New and Open do.
+// Option changes what New, Open and Copy do.
 type Option func(*options)
 
 type options struct {
@@ -71,7 +71,8 @@ func WithTimeout(d time.Duration) Option {
 // PostgreSQL: the first call for a source prepares a template database (a
 // clone of the source, made with the clone package, shared by the test
 // processes on the server); every call then runs CREATE DATABASE … TEMPLATE,
-// which takes milliseconds. SQLite: the first call writes a consistent copy
+// which costs about what creating an empty database does (measured in the
+// README). SQLite: the first call writes a consistent copy
 // of the source (VACUUM INTO); every call copies that file into t.TempDir().
 // New is safe for parallel tests (t.Parallel).
 //
