@@ -196,6 +196,7 @@ func (s *File) Identity(context.Context) (string, error) {
 // PostgreSQL and SQLite (double quotes).
 func (s *File) QuoteIdent(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
 
+// QuoteTable quotes a table's name, schema-qualified when it has a schema.
 func (s *File) QuoteTable(t *dbtwin.Table) string {
 	if t.Schema == "" {
 		return s.QuoteIdent(t.Name)
