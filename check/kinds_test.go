@@ -203,7 +203,7 @@ checks:
   - name: casts an email
     rows: "SELECT CAST(email AS integer) FROM users"
 `), Options{})
-	r := expect(t, rep, "casts an email", StatusError, `invalid input syntax for type integer: "u***@***.com"`)
+	r := expect(t, rep, "casts an email", StatusError, `invalid input syntax for type integer: (value not shown)`)
 	if strings.Contains(r.Message, "@example.com") {
 		t.Errorf("raw value in %q", r.Message)
 	}

@@ -36,7 +36,7 @@ func TestClassifyPostData(t *testing.T) {
 func TestPostTable(t *testing.T) {
 	cases := map[string]string{
 		"CREATE INDEX idx_actor_last_name ON public.actor USING btree (last_name)":                                          "public.actor",
-		"CREATE UNIQUE INDEX u ON ONLY public.\"T x\" USING btree (lower(email)) WHERE active":                              `public."T`,
+		"CREATE UNIQUE INDEX u ON ONLY public.\"T x\" USING btree (lower(email)) WHERE active":                              `public."T x"`,
 		"ALTER TABLE ONLY public.actor\n    ADD CONSTRAINT actor_pkey PRIMARY KEY (actor_id)":                               "public.actor",
 		"ALTER TABLE ONLY public.address\n    ADD CONSTRAINT fk_city FOREIGN KEY (city_id) REFERENCES public.city(city_id)": "public.address",
 		"SET statement_timeout = 0": "",
