@@ -241,6 +241,12 @@ func nameSim(child, parent *keyCol) (float64, string) {
 		hasSuffixSeq(tt, base) && equalSeq(tt[:len(child.tblStems)], child.tblStems) {
 		return 0.95, "'" + child.col.Name + "' of " + child.table().Name + " names the lookup table " + parent.table().Name
 	}
+	// "country" -> country_area(area): the table's name is the column's
+	// name followed by its key's.
+	if !same && (parent.unique || parent.selfKey) && len(tt) == len(ct)+len(pt) &&
+		equalSeq(tt[:len(ct)], ct) && equalSeq(tt[len(ct):], pt) && !genericNames[cj] {
+		return 0.85, "'" + child.col.Name + "' and the key " + pn + " make up the name of " + parent.table().Name
+	}
 	// A link table's generic ends: "entity0"/"entity1", "source"/"target"
 	// in l_artist_recording point at the tables its name lists, in order.
 	if pos, ok := endPosition(ct); ok && !same && (parent.selfKey || pj == "id") {
