@@ -99,7 +99,7 @@ func init() {
 
 func registryList() []*def {
 	return []*def{
-		{name: "email", summary: "an e-mail address; by default letters, digits and domain labels are enciphered (same shape and length, top-level domain kept)",
+		{name: "email", summary: "an e-mail address; by default letters, digits and domain labels are enciphered (same shape) under the reserved top-level domain .test (RFC 6761), so no masked address can be delivered: user@gmail.com -> xkqb@wpdzq.com.test",
 			params: []Param{styleParam("fpe"), p("keep_domain", TypeBool, false, "keep the original domain"),
 				p("domain", TypeString, "", "use this domain for every address (then not unique-safe)")},
 			unique: true, uniqueNote: "with style: fpe and no fixed domain", kinds: textKinds, norm: NormText, build: buildEmail},

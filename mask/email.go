@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -79,7 +80,61 @@ func (t *emailT) Mask(v []byte) ([]byte, error) {
 		}
 		return tv.finish(out), nil
 	}
-	return tv.finish(loc + "@" + dom), nil
+	if t.keepDomain || !domainName(domain) {
+		return tv.finish(loc + "@" + dom), nil
+	}
+	return t.undeliverable(tv, loc, dom), nil
+}
+
+// domainName reports whether s can be a mail domain (letters, digits,
+// dots and hyphens; international letters too): text that merely holds an
+// @ is enciphered as it is, without the reserved suffix.
+func domainName(s string) bool {
+	if s == "" || strings.HasPrefix(s, ".") || strings.HasSuffix(s, ".") {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '.' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// reservedSuffix ends every masked domain (unless the rule keeps or fixes
+// the domain): .test is reserved by RFC 6761 and never delegated, so a
+// twin cannot mail anyone whatever the enciphered labels spell.
+const reservedSuffix = ".test"
+
+// undeliverable finishes an enciphered address under the reserved
+// top-level domain: local@labels.tld.test (the original top-level domain
+// stays as a label, so distinct addresses stay distinct and equal domains
+// equal). When the column's length limit has no room for that, the
+// original top-level domain is dropped (local@labels.test), then the local
+// part is shortened.
+func (t *emailT) undeliverable(tv textValue, loc, dom string) []byte {
+	out := make([]byte, 0, len(tv.lead)+len(loc)+len(dom)+len(reservedSuffix)+len(tv.trail)+1)
+	out = append(out, tv.lead...)
+	if t.maxLen > 0 {
+		room := t.maxLen - utf8.RuneCountInString(tv.lead) - utf8.RuneCountInString(tv.trail) - len(reservedSuffix)
+		if utf8.RuneCountInString(loc)+1+utf8.RuneCountInString(dom) > room {
+			if dot := strings.LastIndexByte(dom, '.'); dot > 0 {
+				dom = dom[:dot]
+			}
+			if n := utf8.RuneCountInString(loc) + 1 + utf8.RuneCountInString(dom); n > room {
+				loc = truncateRunes(loc, max(1, utf8.RuneCountInString(loc)-(n-room)))
+			}
+		}
+	}
+	out = appendCase(out, tv.core, loc+"@"+dom)
+	// The suffix takes the case of the original's domain: upper when it
+	// has no lower-case letter (JOHN@GMAIL.COM), lower otherwise.
+	suffix := reservedSuffix
+	if d := tv.core[strings.LastIndexByte(tv.core, '@')+1:]; strings.ToUpper(d) == d && strings.ToLower(d) != d {
+		suffix = strings.ToUpper(suffix)
+	}
+	out = append(out, suffix...)
+	return append(out, tv.trail...)
 }
 
 // maskDomain enciphers every label of a domain but the last (the top-level

@@ -64,6 +64,9 @@ func FuzzTransformers(f *testing.F) {
 		if !utf8.ValidString(in) {
 			return
 		}
+		if name == "email" && utf8.RuneCountInString(o) == utf8.RuneCountInString(in)+len(".test") {
+			o = withoutReservedSuffix(o)
+		}
 		if lengthKept[name] && fuzzSpecs[i].Params["style"] != "fake" && utf8.RuneCountInString(o) != utf8.RuneCountInString(in) {
 			t.Fatalf("%v(%q) = %q: length changed", fuzzSpecs[i], in, o)
 		}

@@ -192,7 +192,7 @@ func TestCasePatternPerPosition(t *testing.T) {
 	m := newTestMasker(t)
 	tr := mustBuild(t, m, Spec{Transformer: "email"}, textCol())
 	in := "JoHn.SMITH@Example.COM"
-	out := mustMask(t, tr, in)
+	out := withoutReservedSuffix(mustMask(t, tr, in))
 	if len(out) != len(in) {
 		t.Fatalf("email(%q) = %q: length changed", in, out)
 	}
@@ -318,6 +318,9 @@ func TestOutputsFitAndKeepLength(t *testing.T) {
 		tr := mustBuild(t, m, s.spec, textCol())
 		for _, in := range s.inputs {
 			out := mustMask(t, tr, in)
+			if s.spec.Transformer == "email" {
+				out = withoutReservedSuffix(out)
+			}
 			if utf8.RuneCountInString(out) != utf8.RuneCountInString(in) {
 				t.Errorf("%v(%q) = %q: length changed", s.spec, in, out)
 			}
@@ -359,4 +362,14 @@ func TestKeepAndConstant(t *testing.T) {
 	if got := mustMask(t, c, "7"); got != "42" {
 		t.Errorf("constant 42 = %q", got)
 	}
+}
+
+// withoutReservedSuffix drops the reserved top-level domain a masked
+// address ends with (".test", the documented format change: the rest keeps
+// the original's length and case pattern).
+func withoutReservedSuffix(s string) string {
+	if strings.HasSuffix(s, ".test") || strings.HasSuffix(s, ".TEST") {
+		return s[:len(s)-len(".test")]
+	}
+	return s
 }

@@ -72,6 +72,9 @@ func TestUniqueMillion(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if c.name == "email" {
+				out = []byte(withoutReservedSuffix(string(out)))
+			}
 			if len(out) != len(in) {
 				t.Fatalf("%s(%q) = %q: length changed", c.name, in, out)
 			}
