@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -80,8 +82,12 @@ func runClone(e *env, o *cloneOptions, strict *bool) error {
 	if err != nil {
 		return err
 	}
+	leakMemory, err := leakMemoryFromEnv()
+	if err != nil {
+		return err
+	}
 	prog := newProgress(e.stderr, !o.jsonOut)
-	opt := clone.Options{
+	opt := clone.Options{LeakScanMemory: leakMemory,
 		Source: src, Target: dst, Config: cfg, Replace: o.replace, Jobs: o.jobs,
 		Secret: secret, Random: o.random, Strict: strict, Progress: prog, NoLeakScan: o.noVerify,
 		Log: func(format string, args ...any) { prog.Note(fmt.Sprintf(format, args...)) },
@@ -204,6 +210,9 @@ type CloneJSON struct {
 	Totals           map[string]int64 `json:"totals"`
 	// Fidelity compares the twin's shape with production's (see the fidelity package).
 	Fidelity *fidelity.Report `json:"fidelity,omitempty"`
+	// LeakScan is the leak scan's report, as `dbtwin verify --format json`
+	// writes it (absent when no leak scan ran).
+	LeakScan json.RawMessage `json:"leak_scan,omitempty"`
 }
 
 // CloneTableJSON is one table in CloneJSON.
@@ -235,6 +244,13 @@ func writeCloneJSON(w io.Writer, res *clone.Result, runErr error) error {
 		out.Totals["bytes"] += t.Bytes
 	}
 	out.Totals["tables"] = int64(len(res.Tables))
+	if res.LeakReport != nil {
+		var b bytes.Buffer
+		if err := res.LeakReport.WriteJSON(&b); err != nil {
+			return err
+		}
+		out.LeakScan = json.RawMessage(bytes.TrimSpace(b.Bytes()))
+	}
 	if res.Subset {
 		out.Totals["subset_keys"] = res.SubsetKeys
 		out.Totals["subset_key_bytes"] = res.SubsetKeyBytes
@@ -264,4 +280,29 @@ func size(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// leakMemoryFromEnv reads DBTWIN_LEAK_MEMORY, the leak scan's memory budget
+// ("64MB", "512KB", "1GB" or bytes; unset = the default).
+func leakMemoryFromEnv() (int64, error) {
+	v := strings.TrimSpace(os.Getenv("DBTWIN_LEAK_MEMORY"))
+	if v == "" {
+		return 0, nil
+	}
+	mult := int64(1)
+	up := strings.ToUpper(v)
+	for _, u := range []struct {
+		suffix string
+		n      int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(up, u.suffix) {
+			mult, up = u.n, strings.TrimSpace(strings.TrimSuffix(up, u.suffix))
+			break
+		}
+	}
+	n, err := strconv.ParseInt(up, 10, 64)
+	if err != nil || n <= 0 || n*mult < 64<<10 {
+		return 0, fmt.Errorf("%w: DBTWIN_LEAK_MEMORY=%q: give the leak scan's memory budget as a size of at least 64KB, such as 64MB", dbtwin.ErrUsage, v)
+	}
+	return n * mult, nil
 }
