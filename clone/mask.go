@@ -108,7 +108,7 @@ func ResolveMasking(schema *dbtwin.Schema, cfg *config.Config) (*Masking, error)
 				continue
 			}
 			if cat, ok := scan.ColumnCategory(t, c); ok {
-				m.Unmasked = append(m.Unmasked, fmt.Sprintf("%s.%s (%s)", t.QualifiedName(), c.Name, cat))
+				m.Unmasked = append(m.Unmasked, fmt.Sprintf("%s (%s)", config.ColumnRef(t, c.Name), cat))
 			}
 		}
 	}
@@ -160,6 +160,9 @@ func (m *Masking) DetectInData(ctx context.Context, snap dbtwin.Snapshot, schema
 	}
 	for _, f := range scan.Sensitive(res) {
 		ref := f.Table + "." + f.Column
+		if t := schema.Table(f.Table); t != nil {
+			ref = config.ColumnRef(t, f.Column) // as keep: takes it
+		}
 		if seen[ref] {
 			continue
 		}

@@ -94,6 +94,15 @@ CREATE TABLE plain2 (id integer PRIMARY KEY, "a.b" text, "we.ird.id" integer, "f
 				src, dst = path, filepath.Join(t.TempDir(), "twin.db")
 			}
 			mustRun(t, "scan", "--source", src)
+			// Strict mode names the unmasked columns as keep: takes them.
+			empty := filepath.Join(t.TempDir(), "empty.yaml")
+			if err := os.WriteFile(empty, []byte("version: 1\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			code, _, stderr := run(t, "clone", "--source", src, "--target", dst, "-c", empty)
+			if code != 2 || !strings.Contains(stderr, `"we.ird"."e.mail" (email`) {
+				t.Fatalf("strict mode on hostile names: exit %d\n%s", code, stderr)
+			}
 			cfg := filepath.Join(t.TempDir(), "dbtwin.yaml")
 			mustRun(t, "init", "--source", src, "-o", cfg)
 			body, _ := os.ReadFile(cfg)
