@@ -154,9 +154,11 @@ func (r *Report) buildGraph() *graph {
 	}
 	g.limitUndeclared(maxUndeclaredDrawn)
 	r.addRules(g, byName)
+	// One schema: labels without it.
+	single := len(r.schemas(g)) == 1
 	for _, n := range g.nodes {
 		n.label = n.Name
-		if n.Schema != "" && len(r.schemas(g)) == 1 {
+		if n.Schema != "" && single {
 			n.label = n.Name[len(n.Schema)+1:]
 		}
 	}
