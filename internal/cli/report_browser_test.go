@@ -51,6 +51,15 @@ func TestBrowserDemoReport(t *testing.T) {
 	if stroke[0] == stroke[1] {
 		t.Errorf("declared and undeclared links are drawn alike (dash %q)", stroke[0])
 	}
+	// Hovering the undeclared link shows its confidence and the scan's evidence.
+	tip := browsertest.Eval[string](t, p, `(() => {
+		const e = document.querySelector('#edges .edge.`+guest+` .hit');
+		e.dispatchEvent(new MouseEvent('mouseover', {bubbles: true, clientX: 300, clientY: 300}));
+		const tip = document.getElementById('tip');
+		return tip.style.display === 'block' ? tip.textContent : ''; })()`)
+	if !strings.Contains(tip, "confidence") || !strings.Contains(tip, "evidence") || !strings.Contains(tip, "national_id") {
+		t.Errorf("hovering the guest link shows %q, want its columns, confidence and evidence", tip)
+	}
 	if n := searchMatches(t, p, "guest"); n != 1 {
 		t.Errorf("search guest highlights %d tables, want 1", n)
 	}
