@@ -352,11 +352,12 @@ type RowObserver struct {
 	rowNext, rowEnd uint64
 
 	// scratch
-	ds   []digestOf
-	out  []digestOf
-	toks []string
-	runs []string
-	gram []byte
+	ds      []digestOf
+	out     []digestOf
+	toks    []string
+	runs    []string
+	gram    []byte
+	repeats map[uint32]map[repeatKey]uint32
 	// per cell
 	wholeDigits string // digits of the whole value just looked up
 	col         uint32
@@ -396,6 +397,7 @@ func (o *RowObserver) Row(read, written dbtwin.Row) {
 
 // Done hands the observer's last digests to the scan. Call once.
 func (o *RowObserver) Done() {
+	o.flushRepeats()
 	o.flushSrc()
 	o.flushProbes()
 	s := o.s

@@ -36,7 +36,10 @@ const (
 	// a customer's first name). A lone name found in its own column, and a
 	// full name found anywhere, are leaks. Counted on the twin's side.
 	ExemptLoneName = "lone-name"
-	// ExemptKept: twin columns the config lists under keep: (declared not
+	// ExemptKept is no longer applied: columns under keep: are searched
+	// (keep: only stops a column from being a source of original values).
+	// Kept for API compatibility.
+	// Former meaning: twin columns the config lists under keep: (declared not
 	// personal) are not searched; counted in twin cells.
 	ExemptKept = "kept-column"
 )
@@ -50,12 +53,11 @@ var exemptionText = map[string]string{
 	ExemptDictionary:     "common names and words that fake-value transformers also write",
 	ExemptFakeCollision:  "a fake value made of dictionary words that happens to equal an original in a twin column masked with a dictionary transformer",
 	ExemptLoneName:       "a single first or last name found outside its own column (names alone are shared by many people)",
-	ExemptKept:           "twin cells of columns listed under keep: (declared not personal) are not searched",
 }
 
 // exemptionOrder is the order rules are reported in.
 var exemptionOrder = []string{ExemptTooShort, ExemptShortNumber, ExemptDate, ExemptLowCardinality,
-	ExemptDictionary, ExemptFakeCollision, ExemptLoneName, ExemptKept}
+	ExemptDictionary, ExemptFakeCollision, ExemptLoneName}
 
 // Thresholds of the exemptions.
 const (

@@ -12,8 +12,11 @@ import (
 // colOutcome gathers what the join found in one twin column.
 type colOutcome struct {
 	leak, coinc, lone, fake, warn *roaring.Bitmap
-	leakFrom, coincFrom, warnFrom map[uint32]bool
-	unchanged                     int64
+	// extra counts cells of repeated values folded into counted entries
+	// (their rows are not known), by outcome.
+	extraLeak, extraCoinc, extraLone, extraFake, extraWarn int64
+	leakFrom, coincFrom, warnFrom                          map[uint32]bool
+	unchanged                                              int64
 }
 
 func (s *Scan) outcome(out map[uint32]*colOutcome, col uint32) *colOutcome {
@@ -213,6 +216,10 @@ func (s *Scan) decide(out map[uint32]*colOutcome, c entry, group []uint32) {
 	flags := c.a & (1<<probeFlagBits - 1)
 	tc := s.cols[col]
 	oc := s.outcome(out, col)
+	if flags&probeCounted != 0 {
+		s.decideCounted(oc, tc, flags&^probeCounted, int64(c.b), group)
+		return
+	}
 	if flags == probePair {
 		oc.leak.Add(c.b)
 		oc.unchanged++
@@ -263,6 +270,47 @@ func (s *Scan) decide(out map[uint32]*colOutcome, c entry, group []uint32) {
 		}
 	default:
 		oc.leak.Add(c.b)
+		for _, o := range group {
+			oc.leakFrom[o] = true
+		}
+	}
+}
+
+// decideCounted classifies n repeated occurrences of one matched digest
+// (as decide does for one cell).
+func (s *Scan) decideCounted(oc *colOutcome, tc *twinCol, flags uint32, n int64, group []uint32) {
+	if flags&probeDictOnly != 0 {
+		oc.extraFake += n
+		return
+	}
+	counts, dense, names := false, true, true
+	for _, o := range group {
+		or := s.origins.origins[o]
+		if !or.local || or.String() == tc.where {
+			counts = true
+		}
+		if !or.dense {
+			dense = false
+		}
+		if !loneCategories[or.Category] {
+			names = false
+		}
+	}
+	switch {
+	case !counts:
+		oc.extraLone += n
+	case tc.warned || (tc.kept && names):
+		oc.extraWarn += n
+		for _, o := range group {
+			oc.warnFrom[o] = true
+		}
+	case tc.dense && (flags&probeDigits != 0 || (flags&probeWhole != 0 && dense)):
+		oc.extraCoinc += n
+		for _, o := range group {
+			oc.coincFrom[o] = true
+		}
+	default:
+		oc.extraLeak += n
 		for _, o := range group {
 			oc.leakFrom[o] = true
 		}
@@ -320,7 +368,7 @@ func (s *Scan) report(rep *Report, out map[uint32]*colOutcome, origHist map[uint
 			oc = s.outcome(map[uint32]*colOutcome{}, col)
 		}
 		oc.coinc.AndNot(oc.leak)
-		observed := int64(oc.coinc.GetCardinality())
+		observed := int64(oc.coinc.GetCardinality()) + oc.extraCoinc
 		if tc.dense && (values[col] > 0 || observed > 0) {
 			ex := expected[col]
 			co := Coincidence{Table: tc.table, Column: tc.column, Values: values[col], Observed: observed,
@@ -329,14 +377,15 @@ func (s *Scan) report(rep *Report, out map[uint32]*colOutcome, origHist map[uint
 			if observed > co.Limit {
 				co.AboveChance = true
 				oc.leak.Or(oc.coinc)
+				oc.extraLeak += oc.extraCoinc
 				for o := range oc.coincFrom {
 					oc.leakFrom[o] = true
 				}
 			}
 			rep.Coincidences = append(rep.Coincidences, co)
 		}
-		if n := oc.leak.GetCardinality(); n > 0 {
-			l := Leak{Table: tc.table, Column: tc.column, Cells: int64(n), Unchanged: oc.unchanged}
+		if n := int64(oc.leak.GetCardinality()) + oc.extraLeak; n > 0 {
+			l := Leak{Table: tc.table, Column: tc.column, Cells: n, Unchanged: oc.unchanged}
 			l.Sources, l.Categories = names(oc.leakFrom)
 			for _, co := range rep.Coincidences {
 				if co.Table == tc.table && co.Column == tc.column && co.AboveChance {
@@ -346,15 +395,15 @@ func (s *Scan) report(rep *Report, out map[uint32]*colOutcome, origHist map[uint
 			rep.Findings = append(rep.Findings, l)
 		}
 		oc.warn.AndNot(oc.leak)
-		if n := oc.warn.GetCardinality(); n > 0 {
-			l := Leak{Table: tc.table, Column: tc.column, Cells: int64(n), Kept: tc.kept && !tc.warned}
+		if n := int64(oc.warn.GetCardinality()) + oc.extraWarn; n > 0 {
+			l := Leak{Table: tc.table, Column: tc.column, Cells: n, Kept: tc.kept && !tc.warned}
 			l.Sources, l.Categories = names(oc.warnFrom)
 			rep.Warnings = append(rep.Warnings, l)
 		}
 		oc.lone.AndNot(oc.leak)
 		oc.lone.AndNot(oc.coinc)
 		oc.lone.AndNot(oc.warn)
-		if n := int64(oc.lone.GetCardinality()); n > 0 {
+		if n := int64(oc.lone.GetCardinality()) + oc.extraLone; n > 0 {
 			lone += n
 			loneWhere[tc.where] = true
 		}
@@ -362,7 +411,7 @@ func (s *Scan) report(rep *Report, out map[uint32]*colOutcome, origHist map[uint
 		oc.fake.AndNot(oc.coinc)
 		oc.fake.AndNot(oc.warn)
 		oc.fake.AndNot(oc.lone)
-		if n := int64(oc.fake.GetCardinality()); n > 0 {
+		if n := int64(oc.fake.GetCardinality()) + oc.extraFake; n > 0 {
 			fake += n
 			fakeWhere[tc.where] = true
 		}

@@ -12,8 +12,11 @@ const (
 	probeDictOnly = 1 << 2 // made only of dictionary words, in a fake-value column
 	// probePair marks a twin cell's key-and-value digest: a match is a
 	// cell equal to its own row's original (found by primary key).
-	probePair     = probeDigits | probeDictOnly
-	probeFlagBits = 3
+	probePair = probeDigits | probeDictOnly
+	// probeCounted marks an entry standing for repeated occurrences of one
+	// digest in one column: b holds their number instead of a row.
+	probeCounted  = 1 << 3
+	probeFlagBits = 4
 )
 
 // scannable reports whether a column's values are compared: text-like and
@@ -189,13 +192,57 @@ func (o *RowObserver) probeBytes(v []byte) {
 	o.addProbe(o.s.h.digestBytes(classText, v), flags)
 }
 
+// repeatCap is how many distinct digests per twin column an observer
+// remembers to fold repeats (statuses, topics, JSON keys) into one counted
+// entry instead of one entry per cell.
+const repeatCap = 4096
+
+type repeatKey struct {
+	d     uint64
+	flags uint32
+}
+
 func (o *RowObserver) addProbe(d uint64, flags uint32) {
+	o.stats.probes++
+	if flags != probePair {
+		rep := o.repeats[o.col]
+		if rep == nil {
+			if o.repeats == nil {
+				o.repeats = map[uint32]map[repeatKey]uint32{}
+			}
+			rep = map[repeatKey]uint32{}
+			o.repeats[o.col] = rep
+		}
+		k := repeatKey{d, flags}
+		if n, ok := rep[k]; ok {
+			rep[k] = n + 1
+			return
+		}
+		if len(rep) < repeatCap {
+			rep[k] = 0
+		}
+	}
+	o.appendProbe(entry{d: d, a: o.col<<probeFlagBits | flags, b: o.row})
+}
+
+func (o *RowObserver) appendProbe(e entry) {
 	if o.probeBuf == nil {
 		o.probeBuf = make([]entry, 0, chunkEntries)
 	}
-	o.stats.probes++
-	o.probeBuf = append(o.probeBuf, entry{d: d, a: o.col<<probeFlagBits | flags, b: o.row})
+	o.probeBuf = append(o.probeBuf, e)
 	if len(o.probeBuf) == cap(o.probeBuf) {
 		o.flushProbes()
 	}
+}
+
+// flushRepeats emits one counted entry per repeated digest.
+func (o *RowObserver) flushRepeats() {
+	for col, rep := range o.repeats {
+		for k, n := range rep {
+			if n > 0 {
+				o.appendProbe(entry{d: k.d, a: col<<probeFlagBits | k.flags | probeCounted, b: n})
+			}
+		}
+	}
+	o.repeats = nil
 }
