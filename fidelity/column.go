@@ -1,11 +1,19 @@
 package fidelity
 
 import (
+	"hash/maphash"
 	"math"
 	"math/bits"
 
 	"github.com/axiomhq/hyperloglog"
 )
+
+// exactLimit is how many distinct values a sketch counts exactly (a set of
+// hashes) before it switches to a dense HyperLogLog: small columns (most of
+// a wide schema's) cost a few KB and are exact; large ones cost 16 KB and
+// are within about 1%. The library's own sparse mode was measured 4× slower
+// per value on the clone's hot path, hence this two-stage form.
+const exactLimit = 512
 
 // LengthBuckets is the number of buckets of a length histogram: bucket 0
 // holds empty values, bucket i (1..LengthBuckets-2) lengths in
@@ -21,12 +29,30 @@ type ColumnSketch struct {
 	LengthSum int64
 	// Lengths is the histogram of non-NULL value lengths (see LengthBuckets).
 	Lengths [LengthBuckets]int64
-	hll     *hyperloglog.Sketch
+	// exact holds the distinct hashes until there are exactLimit of them;
+	// then hll takes over (and exact is nil).
+	exact map[uint64]struct{}
+	hll   *hyperloglog.Sketch
 }
 
 // NewColumnSketch returns an empty sketch.
 func NewColumnSketch() *ColumnSketch {
-	return &ColumnSketch{hll: hyperloglog.New14()}
+	return &ColumnSketch{exact: map[uint64]struct{}{}}
+}
+
+func (s *ColumnSketch) addHash(h uint64) {
+	if s.hll != nil {
+		s.hll.InsertHash(h)
+		return
+	}
+	s.exact[h] = struct{}{}
+	if len(s.exact) > exactLimit {
+		s.hll = hyperloglog.NewNoSparse()
+		for x := range s.exact {
+			s.hll.InsertHash(x)
+		}
+		s.exact = nil
+	}
 }
 
 // Add records one value; nil is SQL NULL.
@@ -42,7 +68,7 @@ func (s *ColumnSketch) Add(v []byte) {
 	}
 	s.LengthSum += int64(n)
 	s.Lengths[lengthBucket(n)]++
-	s.hll.Insert(v)
+	s.addHash(maphash.Bytes(keySeed, v))
 }
 
 func lengthBucket(n int) int {
@@ -65,7 +91,20 @@ func (s *ColumnSketch) Merge(other *ColumnSketch) {
 	for i := range s.Lengths {
 		s.Lengths[i] += other.Lengths[i]
 	}
-	_ = s.hll.Merge(other.hll) // same precision by construction: cannot fail
+	switch {
+	case other.hll == nil:
+		for h := range other.exact {
+			s.addHash(h)
+		}
+	case s.hll == nil:
+		mine := s.exact
+		s.hll, s.exact = other.hll.Clone(), nil
+		for h := range mine {
+			s.hll.InsertHash(h)
+		}
+	default:
+		_ = s.hll.Merge(other.hll) // same precision by construction: cannot fail
+	}
 }
 
 // NonNull is the number of non-NULL values.
@@ -74,6 +113,9 @@ func (s *ColumnSketch) NonNull() int64 { return s.Rows - s.Nulls }
 // Distinct estimates the number of distinct non-NULL values (never more than
 // the non-NULL count).
 func (s *ColumnSketch) Distinct() int64 {
+	if s.hll == nil {
+		return int64(len(s.exact))
+	}
 	return min(int64(s.hll.Estimate()), s.NonNull())
 }
 

@@ -12,8 +12,8 @@
 // # What is measured
 //
 // Per column (production side and twin side): rows, NULLs, empty strings,
-// distinct values (a HyperLogLog sketch, about 1% error, at most 16 KB per
-// column whatever the row count), and the distribution of value lengths in
+// distinct values (exact up to 512, then a HyperLogLog sketch, about 1% error,
+// at most 16 KB per column whatever the row count), and the distribution of value lengths in
 // bytes (a histogram of 12 power-of-two buckets plus the mean).
 //
 // Per relation (a declared foreign key, or a link from the config's

@@ -193,3 +193,47 @@ func TestCollectorBothSides(t *testing.T) {
 		t.Fatalf("relation %+v", rel.Production)
 	}
 }
+
+// BenchmarkColumnSketchAdd measures the per-value cost on the clone's hot
+// path (go test ./fidelity -bench ColumnSketch).
+func BenchmarkColumnSketchAdd(b *testing.B) {
+	vals := make([][]byte, 1<<16)
+	for i := range vals {
+		vals[i] = []byte(fmt.Sprintf("person%d@example.com", i*7919))
+	}
+	s := NewColumnSketch()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.Add(vals[i&(len(vals)-1)])
+	}
+}
+
+// Small columns are counted exactly; merging exact and dense sketches in
+// any order gives the same estimate as one sketch.
+func TestExactThenDense(t *testing.T) {
+	a, b := NewColumnSketch(), NewColumnSketch()
+	for i := range 300 {
+		a.Add([]byte(strconv.Itoa(i)))
+		b.Add([]byte(strconv.Itoa(i + 200)))
+	}
+	a.Merge(b)
+	if a.Distinct() != 500 || a.hll != nil {
+		t.Fatalf("exact merge: %d distinct (dense %v)", a.Distinct(), a.hll != nil)
+	}
+	big, one := NewColumnSketch(), NewColumnSketch()
+	for i := range 50_000 {
+		big.Add([]byte(strconv.Itoa(i)))
+		one.Add([]byte(strconv.Itoa(i)))
+	}
+	for i := range 500 {
+		one.Add([]byte(strconv.Itoa(i + 60_000)))
+	}
+	small := NewColumnSketch()
+	for i := range 500 {
+		small.Add([]byte(strconv.Itoa(i + 60_000)))
+	}
+	small.Merge(big) // exact ← dense
+	if small.Distinct() != one.Distinct() {
+		t.Fatalf("exact+dense %d, one sketch %d", small.Distinct(), one.Distinct())
+	}
+}
