@@ -100,9 +100,14 @@ func (o *RowObserver) whole(tc *twinCol, norm string) {
 	if len(norm) < MinLength {
 		return
 	}
-	o.probe(classText, norm, probeWhole)
 	o.wholeDigits = ""
-	if !hasLetter(norm) && countDigits(norm) >= minPhoneDigits {
+	nd := countDigits(norm)
+	if nd < len(norm) {
+		// (A value of digits only is found by its digits: every original
+		// number is also collected by its digits.)
+		o.probe(classText, norm, probeWhole)
+	}
+	if nd >= minPhoneDigits && !hasLetter(norm) {
 		d := digitsOf(norm)
 		o.wholeDigits = d
 		o.probe(classDigits, d, probeWhole|probeDigits)
