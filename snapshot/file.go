@@ -207,7 +207,11 @@ func (s *File) QuoteTable(t *dbtwin.Table) string {
 // Snapshot returns the snapshot's data as a dbtwin.Snapshot: tables can be
 // read (in parallel, any columns), not queried.
 func (s *File) Snapshot(context.Context, int) (dbtwin.Snapshot, error) {
-	return &dataView{r: s.f, name: s.name, schema: s.Header.Schema, violations: s.Header.SourceViolations, tables: s.Manifest.Table}, nil
+	var total int64
+	for _, t := range s.Manifest.Tables {
+		total += t.RawBytes
+	}
+	return &dataView{r: s.f, name: s.name, schema: s.Header.Schema, violations: s.Header.SourceViolations, tables: s.Manifest.Table, totalRaw: total}, nil
 }
 
 // ExportSchema returns the schema dump stored in the snapshot.
