@@ -335,7 +335,7 @@ func subsetRoot(res *Result, schema *dbtwin.Schema) string {
 		if t == nil || t.PartitionOf != "" {
 			continue
 		}
-		sc := score[name]
+		sc := math.Log2(1 + score[name]) // links in count, but a lookup every table points at is no root
 		if person[name] {
 			sc += 3
 		}
