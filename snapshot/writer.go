@@ -16,8 +16,9 @@ import (
 )
 
 // writer is a snapshot file being made. It is the dbtwin.Target of clone's
-// pipeline (so a snapshot is made exactly as a clone is) and, once the data
-// is in, a dbtwin.Source over that data, which clone's leak scan reads.
+// pipeline (so a snapshot is made exactly as a clone is, leak scan included)
+// and, once the data is in, a dbtwin.Source over that data (the file read
+// back, for callers that want to scan or check what was written).
 //
 // It writes a temporary file; finish appends the manifest and the end
 // record, then moves the file into place. Without finish the temporary file
