@@ -13,7 +13,7 @@ import (
 
 // DefaultMemoryBudget is the memory the leak scan keeps digests in before
 // it spills sorted runs to a temporary directory.
-const DefaultMemoryBudget = 64 << 20
+const DefaultMemoryBudget = 32 << 20
 
 // chunkEntries is how many entries an observer buffers before it hands a
 // (sorted) run to the shared store.
