@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dbtwin/dbtwin/check"
+	"github.com/dbtwin/dbtwin/clone"
 	"github.com/dbtwin/dbtwin/config"
 	"github.com/dbtwin/dbtwin/scan"
 )
@@ -75,35 +76,12 @@ type PlanTable struct {
 	EstimatedRows int64  `json:"estimated_rows"`
 }
 
-// Clone is the JSON summary of `dbtwin clone --json`.
-type Clone struct {
-	Source       string           `json:"source"`
-	Target       string           `json:"target"`
-	Engine       string           `json:"engine"`
-	OK           bool             `json:"ok"`
-	Error        string           `json:"error,omitempty"`
-	DurationMS   int64            `json:"duration_ms"`
-	Verified     bool             `json:"verified"`
-	Verification []string         `json:"verification"`
-	Warnings     []string         `json:"warnings"`
-	Tables       []CloneTable     `json:"tables"`
-	PhasesMS     map[string]int64 `json:"phases_ms"`
-	Totals       map[string]int64 `json:"totals"`
-	// SourceViolations are production's own broken constraints, copied
-	// faithfully (shown as the clone reports them).
-	SourceViolations []any `json:"source_violations,omitempty"`
-}
+// Clone is the JSON summary of `dbtwin clone --json` (and of
+// `dbtwin snapshot create --json`): the clone package's Summary.
+type Clone = clone.Summary
 
 // CloneTable is one table of Clone.
-type CloneTable struct {
-	Table      string   `json:"table"`
-	SourceRows int64    `json:"source_rows"`
-	Rows       int64    `json:"rows"`
-	Bytes      int64    `json:"bytes"`
-	DurationMS int64    `json:"duration_ms"`
-	Reached    string   `json:"reached"`
-	Masked     []string `json:"masked_columns"`
-}
+type CloneTable = clone.SummaryTable
 
 // CheckRun is the JSON form of `dbtwin check --format json`.
 type CheckRun struct {

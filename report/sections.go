@@ -94,8 +94,13 @@ func (r *Report) fillTables(p *page, g *graph) {
 		p.Verification.CloneError = "the clone did not finish"
 	}
 	if len(r.Clone.SourceViolations) > 0 {
-		p.Verification.SourceViolations = template.HTML(renderJSON(r.Clone.SourceViolations, 0))
+		list := make([]any, len(r.Clone.SourceViolations))
+		for i, v := range r.Clone.SourceViolations {
+			list[i] = v
+		}
+		p.Verification.SourceViolations = template.HTML(renderJSON(list, 0))
 	}
+	p.Fidelity = fidelityViewOf(r.Clone.Fidelity)
 	var names []string
 	var total int64
 	for name, ms := range r.Clone.PhasesMS {

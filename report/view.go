@@ -21,6 +21,7 @@ type page struct {
 	Phases           []phase
 	CloneMS          int64
 	CloneWarnings    []string
+	Fidelity         *fidelityView
 	Verification     *verification
 	Leak             *leakView
 	Checks           []checkView

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,7 +15,6 @@ import (
 	"github.com/dbtwin/dbtwin"
 	"github.com/dbtwin/dbtwin/clone"
 	"github.com/dbtwin/dbtwin/config"
-	"github.com/dbtwin/dbtwin/fidelity"
 	"github.com/dbtwin/dbtwin/internal/textutil"
 	"github.com/spf13/cobra"
 )
@@ -192,68 +190,12 @@ func writeCloneText(w io.Writer, res *clone.Result) {
 }
 
 // CloneJSON is the versioned JSON summary of a clone (--json).
-type CloneJSON struct {
-	Version      int      `json:"version"`
-	Source       string   `json:"source"`
-	Target       string   `json:"target"`
-	Engine       string   `json:"engine"`
-	OK           bool     `json:"ok"`
-	Error        string   `json:"error,omitempty"`
-	DurationMS   int64    `json:"duration_ms"`
-	Verified     bool     `json:"verified"`
-	Verification []string `json:"verification"`
-	Warnings     []string `json:"warnings"`
-	// SourceViolations: what the source itself breaks, copied faithfully.
-	SourceViolations []string         `json:"source_violations"`
-	Tables           []CloneTableJSON `json:"tables"`
-	PhasesMS         map[string]int64 `json:"phases_ms"`
-	Totals           map[string]int64 `json:"totals"`
-	// Fidelity compares the twin's shape with production's (see the fidelity package).
-	Fidelity *fidelity.Report `json:"fidelity,omitempty"`
-	// LeakScan is the leak scan's report, as `dbtwin verify --format json`
-	// writes it (absent when no leak scan ran).
-	LeakScan json.RawMessage `json:"leak_scan,omitempty"`
-}
-
-// CloneTableJSON is one table in CloneJSON.
-type CloneTableJSON struct {
-	Table      string   `json:"table"`
-	SourceRows int64    `json:"source_rows"`
-	Rows       int64    `json:"rows"`
-	Bytes      int64    `json:"bytes"`
-	DurationMS int64    `json:"duration_ms"`
-	Reached    string   `json:"reached"`
-	Masked     []string `json:"masked_columns"`
-}
+type CloneJSON = clone.Summary
 
 func writeCloneJSON(w io.Writer, res *clone.Result, runErr error) error {
-	out := CloneJSON{Version: 1, Source: res.Source, Target: res.Target, Engine: res.Engine, OK: runErr == nil,
-		DurationMS: res.Duration.Milliseconds(), Verified: res.Verified,
-		Verification: nonNil(res.Verification), Warnings: nonNil(res.Warnings), SourceViolations: nonNil(res.SourceViolations), Totals: map[string]int64{},
-		PhasesMS: map[string]int64{}, Fidelity: res.Fidelity}
-	for _, ph := range res.Phases {
-		out.PhasesMS[ph.Name] = ph.Duration.Milliseconds()
-	}
-	if runErr != nil {
-		out.Error = runErr.Error()
-	}
-	for _, t := range res.Tables {
-		out.Tables = append(out.Tables, CloneTableJSON{Table: t.Table, SourceRows: t.SourceRows, Rows: t.Rows, Bytes: t.Bytes,
-			DurationMS: t.Duration.Milliseconds(), Reached: t.Reached, Masked: nonNil(t.MaskedCols)})
-		out.Totals["rows"] += t.Rows
-		out.Totals["bytes"] += t.Bytes
-	}
-	out.Totals["tables"] = int64(len(res.Tables))
-	if res.LeakReport != nil {
-		var b bytes.Buffer
-		if err := res.LeakReport.WriteJSON(&b); err != nil {
-			return err
-		}
-		out.LeakScan = json.RawMessage(bytes.TrimSpace(b.Bytes()))
-	}
-	if res.Subset {
-		out.Totals["subset_keys"] = res.SubsetKeys
-		out.Totals["subset_key_bytes"] = res.SubsetKeyBytes
+	out, err := res.Summary(runErr)
+	if err != nil {
+		return err
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
