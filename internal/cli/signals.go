@@ -9,6 +9,10 @@ import (
 	"syscall"
 )
 
+// signalsReady, when set (tests), is called once Main handles signals: a
+// signal sent earlier would end the process by its default action.
+var signalsReady func()
+
 // Main runs dbtwin as the command does: SIGINT (Ctrl-C) or SIGTERM cancels
 // every phase (reading the config, the scan, the copy, the post-data, the
 // checks); the run then cleans up what it must (an interrupted clone empties
@@ -16,6 +20,9 @@ import (
 // process at once.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	if signalsReady != nil {
+		signalsReady()
+	}
 	done, exited := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(exited)
