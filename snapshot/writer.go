@@ -142,7 +142,7 @@ func (w *writer) CreateSchema(ctx context.Context, src dbtwin.Source, snap dbtwi
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.header = Header{Version: FormatVersion, Created: time.Now().UTC(), Engine: dump.Engine, ServerVersion: dump.ServerVersion,
+	w.header = Header{Version: FormatVersion, Created: time.Now().UTC(), Engine: dump.Engine, ServerVersion: dump.ServerVersion, Source: w.header.Source,
 		SourceIdentity: id, Schema: schema, SchemaDump: dump, SourceViolations: pre}
 	for _, t := range schema.Tables {
 		if t.HasRows() {

@@ -61,7 +61,8 @@ func TestSnapshotPagilaRestoresLikeClone(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &info); err != nil {
 		t.Fatalf("inspect --format json: %v\n%s", err, out)
 	}
-	if info.Version != 1 || info.Engine != "postgres" || info.LeakScan == nil || !info.LeakScan.OK || info.ConfigDigest == "" {
+	if info.Version != 1 || info.Engine != "postgres" || info.LeakScan == nil || !info.LeakScan.OK || info.ConfigDigest == "" ||
+		!strings.HasPrefix(info.Source, "postgres://") || info.ServerVersion == "" || info.Rows == 0 {
 		t.Errorf("inspect: unexpected %+v", info)
 	}
 	if !contains(info.Masked, "public.customer.email") {
