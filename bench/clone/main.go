@@ -10,7 +10,11 @@
 //     README path: scan → init → clone);
 //
 // and each one's peak RSS (rusage of the child; for pg_dump/pg_restore the
-// larger of the two). Hold the benchmark lock while it runs:
+// larger of the two). For dbtwin runs it also prints the process's CPU time,
+// the cores that makes on average, and the host's load average: the masked
+// clone is CPU-bound, so on a machine whose load exceeds its cores it waits
+// for a CPU (kernel run queue) and its wall time says more about the
+// neighbours than about dbtwin. Hold the benchmark lock while it runs:
 //
 //	flock /tmp/dbtwin-bench.lock go run ./bench/clone -jobs 2
 //	go run ./bench/clone -users 20000   # a small incident database, quick check
@@ -47,9 +51,13 @@ func main() {
 }
 
 type measure struct {
-	label  string
-	d      time.Duration
-	rss    int64
+	label string
+	d     time.Duration
+	rss   int64
+	// cpu is the dbtwin process's user+system CPU time (0 = not measured).
+	cpu time.Duration
+	// load is the host's 1-minute load average when the run ended.
+	load   string
 	phases map[string]int64
 	note   string
 }
@@ -127,12 +135,14 @@ func run(ctx context.Context, users, jobs int, skip string) error {
 			out, err = cmd.Output()
 			if cmd.ProcessState != nil {
 				m.rss = benchdb.MaxRSS(cmd.ProcessState)
+				m.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 			}
 			if err != nil {
 				m.note = fmt.Sprintf("FAILED: %v %s", err, lastLine(stderr.String()))
 			}
 			return nil
 		})
+		m.load = loadAverage()
 		var summary struct {
 			PhasesMS map[string]int64 `json:"phases_ms"`
 		}
@@ -168,7 +178,7 @@ func run(ctx context.Context, users, jobs int, skip string) error {
 	if len(ms) > 0 && strings.HasPrefix(ms[0].label, "pg_dump") {
 		base = ms[0].d
 	}
-	fmt.Printf("%-48s %9s  %14s  %9s\n", "run", "seconds", "pg_dump/run", "peak RSS")
+	fmt.Printf("%-48s %9s  %14s  %9s  %s\n", "run", "seconds", "pg_dump/run", "peak RSS", "dbtwin CPU (cores used) · host load")
 	for _, m := range ms {
 		ratio := "-"
 		if base > 0 {
@@ -178,7 +188,13 @@ func run(ctx context.Context, users, jobs int, skip string) error {
 		if m.rss > 0 {
 			rss = fmt.Sprintf("%.0f MB", float64(m.rss)/1e6)
 		}
-		fmt.Printf("%-48s %9.1f  %14s  %9s  %s\n", m.label, m.d.Seconds(), ratio, rss, m.note)
+		cpu := ""
+		if m.cpu > 0 {
+			// A run far below its core count with a host load above it was
+			// waiting for a CPU, not for the pipeline or the server.
+			cpu = fmt.Sprintf("%.1f s (%.2f of %d) · load %s", m.cpu.Seconds(), m.cpu.Seconds()/m.d.Seconds(), runtime.NumCPU(), m.load)
+		}
+		fmt.Printf("%-48s %9.1f  %14s  %9s  %s %s\n", m.label, m.d.Seconds(), ratio, rss, cpu, m.note)
 	}
 	fmt.Println()
 	var unmasked, masked time.Duration
@@ -200,6 +216,19 @@ func run(ctx context.Context, users, jobs int, skip string) error {
 		fmt.Printf("pg_dump+pg_restore / masked dbtwin: %.2f (goal >= 1.0)\n", float64(base)/float64(masked))
 	}
 	return nil
+}
+
+// loadAverage returns the host's 1-minute load average ("?" when unknown,
+// e.g. off Linux).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 // rawCopy copies every table with COPY TO | COPY FROM pipes, jobs at a time,

@@ -5,6 +5,7 @@ package main
 import (
 	"os"
 	"runtime/pprof"
+	"runtime/trace"
 
 	"github.com/dbtwin/dbtwin/internal/cli"
 )
@@ -19,7 +20,17 @@ func main() {
 			}
 		}
 	}
+	// DBTWIN_TRACE=FILE writes a Go execution trace of the run (where
+	// goroutines wait: go tool trace FILE).
+	if path := os.Getenv("DBTWIN_TRACE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			if err := trace.Start(f); err == nil {
+				defer trace.Stop()
+			}
+		}
+	}
 	code := cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	pprof.StopCPUProfile()
+	trace.Stop()
 	os.Exit(code)
 }
