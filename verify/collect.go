@@ -68,7 +68,7 @@ func (o *RowObserver) Source(row dbtwin.Row) {
 	}
 	for _, pc := range o.ts.pairs {
 		if v := row[pc.pos]; v != nil {
-			if norm := normText(string(v)); valueExemption(norm) == "" {
+			if norm := normText(view(v)); valueExemption(norm) == "" {
 				o.addSource(digestOf{d: o.pairDigest(row, pc, v), o: pc.cp.origin})
 			}
 		}
@@ -77,7 +77,7 @@ func (o *RowObserver) Source(row dbtwin.Row) {
 		fp, lp := o.ts.srcIdx[np.first], o.ts.srcIdx[np.last]
 		if fp >= 0 && lp >= 0 && fp < len(row) && lp < len(row) {
 			if f, l := row[fp], row[lp]; f != nil && l != nil {
-				o.fullName(np, string(f), string(l))
+				o.fullName(np, view(f), view(l))
 			}
 		}
 	}
@@ -100,7 +100,7 @@ func (o *RowObserver) column(cp *colPlan, v []byte) {
 		}
 		// Not JSON: the json transformer enciphers it whole; look for it whole.
 	}
-	o.value(&cp.sink, string(v))
+	o.value(&cp.sink, view(v))
 }
 
 // document collects the planned leaves of one JSON document.

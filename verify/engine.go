@@ -352,12 +352,16 @@ type RowObserver struct {
 	rowNext, rowEnd uint64
 
 	// scratch
-	ds      []digestOf
-	out     []digestOf
-	toks    []string
-	runs    []string
-	gram    []byte
-	repeats map[uint32]map[repeatKey]uint32
+	ds   []digestOf
+	out  []digestOf
+	toks []string
+	runs []string
+	gram []byte
+	// repeats holds, per twin column number, the digests seen in it (see
+	// addProbe); rep is the current column's table, repCol its number+1.
+	repeats []*repeatTable
+	rep     *repeatTable
+	repCol  uint32
 	// per cell
 	wholeDigits string // digits of the whole value just looked up
 	col         uint32
@@ -378,8 +382,8 @@ func (o *RowObserver) Row(read, written dbtwin.Row) {
 		if a == nil || b == nil {
 			continue
 		}
-		na := normText(string(a))
-		if na != normText(string(b)) || valueExemption(na) != "" {
+		na := normText(view(a))
+		if na != normText(view(b)) || valueExemption(na) != "" {
 			continue
 		}
 		if o.same == nil {

@@ -89,6 +89,12 @@ func dictionary() (values, words map[string]bool) {
 					continue
 				}
 				dictValues[w] = true
+				h := dictHash(w) & (dictBits - 1)
+				dictFilter.bits[h/64] |= 1 << (h % 64)
+				if dictFilter.maxLen == 0 || len(w) < dictFilter.minLen {
+					dictFilter.minLen = len(w)
+				}
+				dictFilter.maxLen = max(dictFilter.maxLen, len(w))
 				var buf [8]string
 				for _, t := range appendTokens(buf[:0], w) {
 					dictWords[t] = true
@@ -112,7 +118,42 @@ func dictionary() (values, words map[string]bool) {
 // isDictionaryValue reports whether a normalized value is one dictionary entry.
 func isDictionaryValue(norm string) bool {
 	v, _ := dictionary()
+	if !dictFilter.has(norm) {
+		return false
+	}
 	return v[norm]
+}
+
+// dictBits is the size in bits of dictFilter (a power of two).
+const dictBits = 1 << 18
+
+// dictFilter is a one-hash Bloom filter of the dictionary's values and
+// its length range: most looked-up values are rejected from a 32 KB bit
+// array and a length test instead of a lookup in the large map. It has no
+// false negatives, so it never changes an answer.
+var dictFilter lengthBloom
+
+type lengthBloom struct {
+	bits           [dictBits / 64]uint64
+	minLen, maxLen int
+}
+
+func (f *lengthBloom) has(s string) bool {
+	if len(s) < f.minLen || len(s) > f.maxLen {
+		return false
+	}
+	h := dictHash(s) & (dictBits - 1)
+	return f.bits[h/64]&(1<<(h%64)) != 0
+}
+
+// dictHash is FNV-1a, 64-bit.
+func dictHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // onlyDictionaryWords reports whether every token of a normalized value is a

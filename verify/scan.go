@@ -1,6 +1,9 @@
 package verify
 
 import (
+	"math"
+	"unsafe"
+
 	"github.com/dbtwin/dbtwin"
 )
 
@@ -83,14 +86,26 @@ func (o *RowObserver) pairDigest(row dbtwin.Row, pc sameCheck, v []byte) uint64 
 func (o *RowObserver) cell(tc *twinCol, v []byte) {
 	switch tc.kind {
 	case dbtwin.KindInt, dbtwin.KindFloat, dbtwin.KindNumeric:
-		o.whole(tc, normText(string(v)))
+		o.whole(tc, normText(view(v)))
+		o.wholeDigits = ""
 		return
 	case dbtwin.KindJSON, dbtwin.KindText, dbtwin.KindOther:
 		if scanJSON(v, func(s string) { o.text(tc, s) }) {
 			return
 		}
 	}
-	o.text(tc, string(v))
+	o.text(tc, view(v))
+	o.wholeDigits = ""
+}
+
+// view returns the bytes of a cell as a string without copying them. The
+// string lives only while the cell is looked at: nothing derived from it is
+// kept once cell returns (digests, counts and flags are).
+func view(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // whole looks up a normalized value as a whole, and its digits when it is
@@ -190,44 +205,71 @@ func (o *RowObserver) textFlags(v string, flags uint32) (uint32, bool) {
 }
 
 func (o *RowObserver) probeBytes(v []byte) {
-	flags, skip := o.textFlags(string(v), 0)
+	flags, skip := o.textFlags(view(v), 0)
 	if skip {
 		return
 	}
 	o.addProbe(o.s.h.digestBytes(classText, v), flags)
 }
 
-// repeatCap is how many distinct digests per twin column an observer
-// remembers to fold repeats (statuses, topics, JSON keys) into one counted
-// entry instead of one entry per cell.
-const repeatCap = 4096
+// repeatSlots is the size of an observer's table of recent digests per
+// twin column, used to fold repeats (statuses, topics, JSON keys) into one
+// counted entry instead of one entry per cell. A power of two.
+const repeatSlots = 4096
 
-type repeatKey struct {
-	d     uint64
-	flags uint32
+// repeatTable is a direct-mapped table of digests (digests are keyed
+// pseudo-random, so their low bits index it evenly). A slot holds a digest
+// and its flags+1 (low repeatFlagBits bits; 0 = empty slot) and the number
+// of further occurrences with the same flags (the high bits).
+type repeatTable struct {
+	d [repeatSlots]uint64
+	v [repeatSlots]uint64
 }
 
+const repeatFlagBits = 8
+
+// addProbe records one twin digest of the current column and row. A digest
+// found in its slot with the same flags is folded into the slot's count
+// (flushed as one probeCounted entry); any other digest is appended as it
+// is (and takes the slot unless the slot's digest has repeated), so
+// folding never loses a (digest, flags) pair or an occurrence.
 func (o *RowObserver) addProbe(d uint64, flags uint32) {
 	o.stats.probes++
 	if flags != probePair {
-		rep := o.repeats[o.col]
-		if rep == nil {
-			if o.repeats == nil {
-				o.repeats = map[uint32]map[repeatKey]uint32{}
+		if o.repCol != o.col+1 {
+			o.selectRepeats()
+		}
+		t, i := o.rep, d&(repeatSlots-1)
+		tag := uint64(flags) + 1
+		switch v := t.v[i]; {
+		case v>>repeatFlagBits == 0 && (t.d[i] != d || v != tag):
+			// An empty slot, or one whose digest was seen once (its
+			// occurrence is already appended): d takes it.
+			t.d[i], t.v[i] = d, tag
+		case t.d[i] == d && v&(1<<repeatFlagBits-1) == tag:
+			if v>>repeatFlagBits == math.MaxUint32 {
+				// The count field holds a uint32: hand over a full count.
+				o.appendProbe(entry{d: d, a: o.col<<probeFlagBits | flags | probeCounted, b: math.MaxUint32})
+				v = tag
 			}
-			rep = map[repeatKey]uint32{}
-			o.repeats[o.col] = rep
-		}
-		k := repeatKey{d, flags}
-		if n, ok := rep[k]; ok {
-			rep[k] = n + 1
+			t.v[i] = v + 1<<repeatFlagBits
 			return
-		}
-		if len(rep) < repeatCap {
-			rep[k] = 0
 		}
 	}
 	o.appendProbe(entry{d: d, a: o.col<<probeFlagBits | flags, b: o.row})
+}
+
+// selectRepeats makes o.rep the repeats table of the current column.
+func (o *RowObserver) selectRepeats() {
+	for int(o.col) >= len(o.repeats) {
+		o.repeats = append(o.repeats, nil)
+	}
+	t := o.repeats[o.col]
+	if t == nil {
+		t = new(repeatTable)
+		o.repeats[o.col] = t
+	}
+	o.rep, o.repCol = t, o.col+1
 }
 
 func (o *RowObserver) appendProbe(e entry) {
@@ -242,12 +284,16 @@ func (o *RowObserver) appendProbe(e entry) {
 
 // flushRepeats emits one counted entry per repeated digest.
 func (o *RowObserver) flushRepeats() {
-	for col, rep := range o.repeats {
-		for k, n := range rep {
-			if n > 0 {
-				o.appendProbe(entry{d: k.d, a: col<<probeFlagBits | k.flags | probeCounted, b: n})
+	for col, t := range o.repeats {
+		if t == nil {
+			continue
+		}
+		for i, v := range t.v {
+			if n := uint32(v >> repeatFlagBits); n > 0 {
+				flags := uint32(v&(1<<repeatFlagBits-1)) - 1
+				o.appendProbe(entry{d: t.d[i], a: uint32(col)<<probeFlagBits | flags | probeCounted, b: n})
 			}
 		}
 	}
-	o.repeats = nil
+	o.repeats, o.rep, o.repCol = nil, nil, 0
 }

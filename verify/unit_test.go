@@ -292,3 +292,62 @@ func TestScanJSONMatchesTheDecoder(t *testing.T) {
 		}
 	}
 }
+
+// The dictionary's pre-filter never rejects a dictionary value: every
+// value (and only the map decides the rest) is still exempt.
+func TestDictionaryFilterHasNoFalseNegatives(t *testing.T) {
+	values, _ := dictionary()
+	for v := range values {
+		if !dictFilter.has(v) || !isDictionaryValue(v) {
+			t.Fatalf("dictionary value %q rejected by the pre-filter", v)
+		}
+	}
+	if isDictionaryValue("zzqx-not-a-word-1234") {
+		t.Fatal("a non-dictionary value was taken for a dictionary value")
+	}
+}
+
+// Folding repeats into counted entries never loses a (digest, flags) pair
+// or an occurrence: digests sharing a slot, the same digest with other
+// flags and plain repeats are all accounted for after the flush.
+func TestRepeatFoldingKeepsEveryOccurrence(t *testing.T) {
+	type key struct {
+		d     uint64
+		flags uint32
+	}
+	want := map[key]uint64{}
+	o := &RowObserver{}
+	feed := func(col uint32, d uint64, flags uint32, n int) {
+		o.col = col
+		for range n {
+			o.addProbe(d, flags)
+			want[key{d<<8 | uint64(col), flags}]++
+		}
+	}
+	feed(0, 7, probeWhole, 5)
+	feed(0, 7, 0, 3)               // same digest, other flags
+	feed(0, 7+repeatSlots, 0, 4)   // same slot, other digest
+	feed(0, 7+2*repeatSlots, 0, 1) // a third one in that slot
+	feed(1, 7, probeWhole, 2)      // same digest, other column
+	feed(0, 9, probeDigits, 1)     // seen once
+	feed(0, 7, probeWhole, 2)      // back to the first one
+	feed(2, 11, probeWhole|probeDictOnly, 6)
+	o.flushRepeats()
+	got := map[key]uint64{}
+	for _, e := range o.probeBuf {
+		k := key{e.d<<8 | uint64(e.a>>probeFlagBits), e.a & (1<<probeFlagBits - 1) &^ probeCounted}
+		if e.a&probeCounted != 0 {
+			got[k] += uint64(e.b)
+		} else {
+			got[k]++
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d (digest, column, flags) groups, want %d: %v", len(got), len(want), got)
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("digest %d column %d flags %d: %d occurrence(s) accounted for, want %d", k.d>>8, k.d&0xff, k.flags, got[k], n)
+		}
+	}
+}
