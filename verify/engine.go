@@ -357,6 +357,8 @@ type RowObserver struct {
 	toks []string
 	runs []string
 	gram []byte
+	// lower holds the lower-cased text of the cell looked at (normText).
+	lower []byte
 	// repeats holds, per twin column number, the digests seen in it (see
 	// addProbe); rep is the current column's table, repCol its number+1.
 	repeats []*repeatTable

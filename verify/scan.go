@@ -2,6 +2,9 @@ package verify
 
 import (
 	"math"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/dbtwin/dbtwin"
@@ -86,7 +89,7 @@ func (o *RowObserver) pairDigest(row dbtwin.Row, pc sameCheck, v []byte) uint64 
 func (o *RowObserver) cell(tc *twinCol, v []byte) {
 	switch tc.kind {
 	case dbtwin.KindInt, dbtwin.KindFloat, dbtwin.KindNumeric:
-		o.whole(tc, normText(view(v)))
+		o.whole(tc, o.normText(view(v)))
 		o.wholeDigits = ""
 		return
 	case dbtwin.KindJSON, dbtwin.KindText, dbtwin.KindOther:
@@ -96,6 +99,32 @@ func (o *RowObserver) cell(tc *twinCol, v []byte) {
 	}
 	o.text(tc, view(v))
 	o.wholeDigits = ""
+}
+
+// normText is normText without an allocation for ASCII text: the value
+// is lower-cased into the observer's scratch buffer, valid until the next
+// call (one cell or JSON leaf at a time).
+func (o *RowObserver) normText(s string) string {
+	s = strings.TrimFunc(s, unicode.IsSpace)
+	upper := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(s)
+		}
+		upper = upper || ('A' <= c && c <= 'Z')
+	}
+	if !upper {
+		return s
+	}
+	b := append(o.lower[:0], s...)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + ('a' - 'A')
+		}
+	}
+	o.lower = b
+	return view(b)
 }
 
 // view returns the bytes of a cell as a string without copying them. The
@@ -132,7 +161,7 @@ func (o *RowObserver) whole(tc *twinCol, norm string) {
 // text looks up a free-text value: whole, then its tokens, word pairs and
 // triples and phone-like runs.
 func (o *RowObserver) text(tc *twinCol, raw string) {
-	norm := normText(raw)
+	norm := o.normText(raw)
 	if len(norm) < MinLength {
 		return
 	}
@@ -215,7 +244,7 @@ func (o *RowObserver) probeBytes(v []byte) {
 // repeatSlots is the size of an observer's table of recent digests per
 // twin column, used to fold repeats (statuses, topics, JSON keys) into one
 // counted entry instead of one entry per cell. A power of two.
-const repeatSlots = 4096
+const repeatSlots = 16384
 
 // repeatTable is a direct-mapped table of digests (digests are keyed
 // pseudo-random, so their low bits index it evenly). A slot holds a digest

@@ -351,3 +351,13 @@ func TestRepeatFoldingKeepsEveryOccurrence(t *testing.T) {
 		}
 	}
 }
+
+// The observer's allocation-free normal form is normText's.
+func TestObserverNormTextMatchesNormText(t *testing.T) {
+	o := &RowObserver{}
+	for _, s := range []string{"", "  ", "abc", " Jane.Doe@Example.COM ", "\tSÃO Paulo\n", "İstanbul", "ÀÉÎ õü", "12 345-678", "MiXeD 42 Words", "\u00a0Nbsp\u00a0", "ǅ title"} {
+		if got, want := o.normText(s), normText(s); got != want {
+			t.Errorf("normText(%q): observer %q, want %q", s, got, want)
+		}
+	}
+}
