@@ -225,8 +225,8 @@ type namePlan struct {
 
 // planSource decides, for one table, which source columns hold values the
 // twin must not contain: every masked column and every column the name
-// dictionary flags (scan.NameCategory), except keep: entries, surrogate
-// keys and the columns strict: false copies unmasked (they are warnings).
+// classification flags (scan.ColumnCategory, as strict mode and init), except
+// keep: entries and the columns strict: false copies unmasked (warnings).
 // It returns nil when the table has none.
 func planSource(t *dbtwin.Table, rules ruleSet, kept, unmasked map[colKey]bool, os *originSets) (*tablePlan, error) {
 	tp := &tablePlan{table: t}
@@ -238,10 +238,11 @@ func planSource(t *dbtwin.Table, rules ruleSet, kept, unmasked map[colKey]bool, 
 			continue
 		}
 		rule, masked := rules[k]
-		nameCat, flagged := scan.NameCategory(c.Name)
-		if flagged && !masked && t.IsSurrogateKey(c.Name) {
-			flagged = false
-		}
+		// The classification strict mode and init use: name in its table's
+		// context ("name" in accounts is a login, "website" in users is
+		// personal), only where the column's type can hold it, never a
+		// surrogate key or a generated column.
+		nameCat, flagged := scan.ColumnCategory(t, c)
 		if !masked && !flagged {
 			continue
 		}
