@@ -223,56 +223,25 @@ func (s *Scan) decide(out map[uint32]*colOutcome, c entry, group []uint32) {
 	if flags == probePair {
 		oc.leak.Add(c.b)
 		oc.unchanged++
-		for _, o := range group {
-			oc.leakFrom[o] = true
-		}
+		markAll(oc.leakFrom, group)
 		return
 	}
 	if flags&probeDictOnly != 0 {
 		oc.fake.Add(c.b)
 		return
 	}
-	// A lone name counts only in its own column.
-	counts, dense, names := false, true, true
-	for _, o := range group {
-		or := s.origins.origins[o]
-		if !or.local || or.String() == tc.where {
-			counts = true
-		}
-		if !or.dense {
-			dense = false
-		}
-		if !loneCategories[or.Category] {
-			names = false
-		}
-	}
-	if !counts {
+	switch s.judge(tc, flags, group) {
+	case verdictLone:
 		oc.lone.Add(c.b)
-		return
-	}
-	switch {
-	case tc.warned || (tc.kept && names):
-		// Copied as they are on purpose: a column strict: false leaves
-		// unmasked, or person names in a column declared not personal
-		// (artists, authors: names are shared by many people). Warned,
-		// not failed; identifiers (e-mails, phones, IDs) in a kept column
-		// are leaks.
+	case verdictWarn:
 		oc.warn.Add(c.b)
-		for _, o := range group {
-			oc.warnFrom[o] = true
-		}
-	case tc.dense && (flags&probeDigits != 0 || (flags&probeWhole != 0 && dense)):
-		// A masked dense column's numbers (whole, or written inside the
-		// value) equal to some original: counted against chance.
+		markAll(oc.warnFrom, group)
+	case verdictCoincidence:
 		oc.coinc.Add(c.b)
-		for _, o := range group {
-			oc.coincFrom[o] = true
-		}
+		markAll(oc.coincFrom, group)
 	default:
 		oc.leak.Add(c.b)
-		for _, o := range group {
-			oc.leakFrom[o] = true
-		}
+		markAll(oc.leakFrom, group)
 	}
 }
 
@@ -283,6 +252,39 @@ func (s *Scan) decideCounted(oc *colOutcome, tc *twinCol, flags uint32, n int64,
 		oc.extraFake += n
 		return
 	}
+	switch s.judge(tc, flags, group) {
+	case verdictLone:
+		oc.extraLone += n
+	case verdictWarn:
+		oc.extraWarn += n
+		markAll(oc.warnFrom, group)
+	case verdictCoincidence:
+		oc.extraCoinc += n
+		markAll(oc.coincFrom, group)
+	default:
+		oc.extraLeak += n
+		markAll(oc.leakFrom, group)
+	}
+}
+
+// verdict is what one match of a twin cell with original values is.
+type verdict int
+
+const (
+	verdictLeak verdict = iota
+	// verdictLone: a lone name (city, postcode) outside its own column.
+	verdictLone
+	// verdictWarn: copied as it is on purpose (see judge).
+	verdictWarn
+	// verdictCoincidence: a masked dense value equal to another original.
+	verdictCoincidence
+)
+
+// judge classifies a match of a twin column's cell (flags from its probe)
+// with the origins of a digest; decide and decideCounted both use it, for
+// one cell and for folded repeats.
+func (s *Scan) judge(tc *twinCol, flags uint32, group []uint32) verdict {
+	// A lone name counts only in its own column.
 	counts, dense, names := false, true, true
 	for _, o := range group {
 		or := s.origins.origins[o]
@@ -298,22 +300,25 @@ func (s *Scan) decideCounted(oc *colOutcome, tc *twinCol, flags uint32, n int64,
 	}
 	switch {
 	case !counts:
-		oc.extraLone += n
+		return verdictLone
 	case tc.warned || (tc.kept && names):
-		oc.extraWarn += n
-		for _, o := range group {
-			oc.warnFrom[o] = true
-		}
+		// Copied as they are on purpose: a column strict: false leaves
+		// unmasked, or person names in a column declared not personal
+		// (artists, authors: names are shared by many people). Warned,
+		// not failed; identifiers (e-mails, phones, IDs) in a kept column
+		// are leaks.
+		return verdictWarn
 	case tc.dense && (flags&probeDigits != 0 || (flags&probeWhole != 0 && dense)):
-		oc.extraCoinc += n
-		for _, o := range group {
-			oc.coincFrom[o] = true
-		}
-	default:
-		oc.extraLeak += n
-		for _, o := range group {
-			oc.leakFrom[o] = true
-		}
+		// A masked dense column's numbers (whole, or written inside the
+		// value) equal to some original: counted against chance.
+		return verdictCoincidence
+	}
+	return verdictLeak
+}
+
+func markAll(set map[uint32]bool, group []uint32) {
+	for _, o := range group {
+		set[o] = true
 	}
 }
 
